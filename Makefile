@@ -1,0 +1,67 @@
+# Cancer Alliance site. `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+CHROMIUM ?= /usr/bin/chromium
+
+help: ## List every target with one line each
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+$(BIN)/flask: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+node_modules/nhsuk-frontend: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(BIN)/flask node_modules/nhsuk-frontend ## Create the virtual environment; install Python and npm packages
+	@true
+
+assets: install ## Copy the NHS.UK frontend's compiled CSS, JS and images into static/
+	$(BIN)/flask assets build
+
+translations: install ## Extract interface strings, update and compile every catalogue
+	$(BIN)/flask translate extract
+	$(BIN)/flask translate update
+	$(BIN)/flask translate compile
+
+compile-translations: install ## Compile the catalogues (.po to .mo)
+	$(BIN)/flask translate compile >/dev/null
+
+db: install ## Apply database migrations
+	$(BIN)/flask db upgrade
+
+seed: db ## Load demo content from content/ into the database (idempotent)
+	$(BIN)/flask seed
+
+setup: assets compile-translations seed ## Everything `make run` needs, without serving
+	@true
+
+run: setup ## Set everything up and serve the site on http://127.0.0.1:5000 (SQLite)
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+chromium: ## Install Debian's Chromium for the browser tests when it is missing
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: setup chromium ## Run the whole suite: unit, integration (SQLite; PostgreSQL when TEST_DATABASE_URL is set), browser
+	$(BIN)/python -m pytest
+
+lint: install ## ruff, ruff format --check, translation checks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q tests/unit/test_translations.py
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## Remove the virtual environment, node_modules, built assets and the local database
+	rm -rf $(VENV) node_modules site/alliance/static/nhsuk instance
+
+.PHONY: help install assets translations compile-translations db seed setup run chromium test lint format clean

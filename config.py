@@ -1,0 +1,112 @@
+"""Configuration classes, one per environment, read from environment variables.
+
+`ALLIANCE_ENV` picks the class (development, test, production); `create_app` takes it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe or incomplete; the message says why."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY")
+    DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'alliance.db'}")
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(INSTANCE / "search"))
+    CONTENT_DIR = _env("CONTENT_DIR", str(ROOT / "content"))
+    REDIS_URL = _env("REDIS_URL")
+    RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+
+    # Who this site is for. 21 Cancer Alliances could run it: nothing below lives in code.
+    ALLIANCE_NAME = _env("ALLIANCE_NAME", "South Yorkshire, Bassetlaw and North Derbyshire Cancer Alliance")
+    ALLIANCE_SHORT_NAME = _env("ALLIANCE_SHORT_NAME", "SYB Cancer Alliance")
+    LOCALITIES = [
+        name.strip()
+        for name in _env(
+            "ALLIANCE_LOCALITIES", "Barnsley,Bassetlaw,Doncaster,Rotherham,Sheffield,North Derbyshire"
+        ).split(",")
+    ]
+    # Language codes offered, in the order the switcher shows them; see alliance/i18n.py.
+    LANGUAGES = [
+        code.strip() for code in _env("ALLIANCE_LANGUAGES", "en,ar,bn,ckb,pl,pa,ro,sk,so,zh,ur").split(",")
+    ]
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 30 * 60
+    WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
+    HSTS = False
+    PAGE_CACHE = True
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    COMPRESS_MIN_BYTES = 512
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse unsafe settings; each environment adds its own rules."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = _env("SECRET_KEY", "development-only-key-not-secret")
+    DEBUG = _env("FLASK_DEBUG") == "1"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-only-key"
+    DATABASE_URL = _env("TEST_DATABASE_URL", "sqlite://")
+    # Outside services point at addresses that fail loudly if a test reaches them by mistake.
+    REDIS_URL = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    SMTP_HOST = "127.0.0.1"
+    SMTP_PORT = 9
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    PAGE_CACHE = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production."
+            )
+        if _env("FLASK_DEBUG") == "1":
+            raise ConfigError("FLASK_DEBUG=1 is not allowed in production: it exposes a code console.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    name = name or _env("ALLIANCE_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"ALLIANCE_ENV={name!r} is not one of {', '.join(CONFIGS)}.") from None

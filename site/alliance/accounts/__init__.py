@@ -1,0 +1,1 @@
+"""Staff accounts: the people who work in the back-office."""

@@ -1,0 +1,146 @@
+"""Command-line tasks: `flask db|seed|search|users|translate|assets ...`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.orm import Session
+
+from alliance.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "translations"
+
+# Each capability adds a seeder: function(session, content_dir) -> (rows changed, summary).
+Seeder = Callable[[Session, Path], tuple[int, str]]
+SEEDERS: list[tuple[str, Seeder]] = []
+
+
+def register_seeder(name: str, seeder: Seeder) -> None:
+    if name not in [existing for existing, _ in SEEDERS]:
+        SEEDERS.append((name, seeder))
+
+
+db_cli = AppGroup("db", help="Database schema.")
+search_cli = AppGroup("search", help="Search indexes.")
+users_cli = AppGroup("users", help="Staff accounts.")
+translate_cli = AppGroup("translate", help="Interface translations (Babel catalogues).")
+assets_cli = AppGroup("assets", help="Static assets.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+    db.upgrade()
+    click.echo(f"Database at revision {db.current_revision()}")
+
+
+@click.command("seed")
+@with_appcontext
+def seed() -> None:
+    """Load content/ into the database. Idempotent: a second run changes nothing."""
+    from alliance.search import index
+
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    changed = 0
+    for name, seeder in SEEDERS:
+        count, summary = seeder(db.session, content_dir)
+        changed += count
+        click.echo(f"{name}: {summary}")
+    if changed:
+        built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
+        click.echo(f"search: rebuilt {', '.join(built) or 'nothing to index'}")
+    else:
+        click.echo("search: nothing changed, indexes left as they are")
+
+
+@search_cli.command("rebuild")
+def search_rebuild() -> None:
+    """Rebuild every search index from the database, in place."""
+    from alliance.search import index
+
+    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    for name, version in built.items():
+        click.echo(f"{name}: version {version}")
+    if not built:
+        click.echo("No search indexes are registered.")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Name")
+@click.password_option()
+def create_admin(email: str, display_name: str, password: str) -> None:
+    """Create an administrator account."""
+    from alliance.accounts import services
+
+    hasher = services.password_hasher(
+        current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]
+    )
+    try:
+        user_id = services.create_user(db.session, email, display_name, password, ["administrator"], hasher)
+    except services.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created administrator {email} (id {user_id})")
+
+
+def _babel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Extract interface strings into translations/messages.pot."""
+    _babel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        "site",
+    )
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Merge messages.pot into every language's catalogue."""
+    _babel(
+        "update",
+        "-i",
+        "translations/messages.pot",
+        "-d",
+        "translations",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile every catalogue (fails on a broken one)."""
+    _babel("compile", "-d", "translations", "--statistics")
+
+
+@assets_cli.command("build")
+def assets_build() -> None:
+    """Copy nhsuk-frontend's compiled CSS, JS and images into static/."""
+    from alliance import assets
+
+    files = assets.build(ROOT)
+    click.echo(f"Copied {len(files)} files from nhsuk-frontend")
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, search_cli, users_cli, translate_cli, assets_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(seed)

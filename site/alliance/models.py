@@ -1,0 +1,4 @@
+"""Every capability's models, imported in one place so Alembic and the tests see all tables."""
+
+from alliance.accounts.models import StaffUser  # noqa: F401
+from alliance.search.models import IndexVersion  # noqa: F401

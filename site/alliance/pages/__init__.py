@@ -1,0 +1,1 @@
+"""Public pages: the home page, screening and symptom content, and site search."""

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh import index as whoosh_index
+from whoosh.fields import Schema
+
+from alliance.search.models import IndexVersion
+
+
+@dataclass(frozen=True)
+class IndexDefinition:
+    name: str
+    schema: Callable[[], Schema]
+    documents: Callable[[Session], Iterable[dict]]
+
+
+REGISTRY: dict[str, IndexDefinition] = {}
+_lock = threading.Lock()
+_open: dict[tuple[str, str], tuple[int, whoosh_index.Index]] = {}
+
+
+def register(definition: IndexDefinition) -> None:
+    REGISTRY[definition.name] = definition
+
+
+def current_version(session: Session, name: str) -> int:
+    return session.scalar(select(IndexVersion.version).where(IndexVersion.name == name)) or 0
+
+
+def bump(session: Session, name: str) -> int:
+    """Record that the data behind an index changed. Call inside the writing transaction."""
+    row = session.get(IndexVersion, name, with_for_update=True)
+    if row is None:
+        row = IndexVersion(name=name, version=0)
+        session.add(row)
+    row.version += 1
+    session.flush()
+    return row.version
+
+
+def _dir_for(index_dir: str, name: str, version: int) -> Path:
+    return Path(index_dir) / f"{name}.v{version}"
+
+
+def build(session: Session, index_dir: str, name: str, version: int) -> Path:
+    """Write the index for `version` next to the old one, then move it into place in one rename."""
+    definition = REGISTRY[name]
+    target = _dir_for(index_dir, name, version)
+    if target.exists():
+        return target
+    staging = Path(index_dir) / f".{name}.v{version}.{os.getpid()}.{threading.get_ident()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(staging), definition.schema())
+    writer = ix.writer(limitmb=128)
+    for document in definition.documents(session):
+        writer.add_document(**document)
+    writer.commit()
+    try:
+        staging.rename(target)
+    except OSError:
+        # Another worker finished the same version first; theirs is as good as ours.
+        shutil.rmtree(staging, ignore_errors=True)
+    _remove_old(index_dir, name, keep=version)
+    return target
+
+
+def _remove_old(index_dir: str, name: str, keep: int) -> None:
+    for path in Path(index_dir).glob(f"{name}.v*"):
+        try:
+            version = int(path.name.rsplit(".v", 1)[1])
+        except ValueError:
+            continue
+        # Keep the previous version a while: a worker may still be reading it.
+        if version < keep - 1:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def rebuild(session: Session, index_dir: str, names: Iterable[str] | None = None) -> dict[str, int]:
+    """Rebuild indexes from the database under a new version; returns {name: version}."""
+    built = {}
+    for name in names or list(REGISTRY):
+        version = bump(session, name)
+        session.commit()
+        build(session, index_dir, name, version)
+        built[name] = version
+    return built
+
+
+def open_index(session: Session, index_dir: str, name: str) -> whoosh_index.Index:
+    """The index matching the database's current version, built here first if this node lacks it."""
+    version = current_version(session, name)
+    key = (index_dir, name)
+    cached = _open.get(key)
+    if cached and cached[0] == version:
+        return cached[1]
+    with _lock:
+        cached = _open.get(key)
+        if cached and cached[0] == version:
+            return cached[1]
+        path = _dir_for(index_dir, name, version)
+        if not path.exists():
+            build(session, index_dir, name, version)
+        ix = whoosh_index.open_dir(str(path))
+        _open[key] = (version, ix)
+        return ix

@@ -1,0 +1,31 @@
+import gzip
+
+
+def test_pages_are_compressed_when_the_browser_accepts_gzip(client):
+    plain = client.get("/en/")
+    compressed = client.get("/en/", headers={"Accept-Encoding": "gzip, br"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert gzip.decompress(compressed.data) == plain.data
+    assert len(compressed.data) < len(plain.data) / 2
+
+
+def test_the_nhs_stylesheet_is_fingerprinted_cached_for_a_year_and_compressed(client):
+    html = client.get("/en/").get_data(as_text=True)
+    href = html.split('<link rel="stylesheet" href="')[1].split('"')[0]
+    assert href.startswith("/static/nhsuk/nhsuk-frontend.min.css?v=")
+    response = client.get(href, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(response.data) < 60_000
+
+
+def test_the_images_the_nhs_css_refers_to_are_served_under_assets(client):
+    response = client.get("/assets/images/nhsuk-icon-arrow-right.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+
+
+def test_a_missing_asset_is_a_404(client):
+    assert client.get("/assets/images/no-such.svg").status_code == 404

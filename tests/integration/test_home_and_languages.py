@@ -1,0 +1,63 @@
+import pytest
+
+from alliance.i18n import REGISTRY
+
+
+@pytest.mark.parametrize("code", list(REGISTRY))
+def test_the_home_page_renders_in_every_language_with_the_right_direction(client, code):
+    response = client.get(f"/{code}/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    language = REGISTRY[code]
+    assert f'<html lang="{language.html_lang}" dir="{language.direction}"' in html
+
+
+@pytest.mark.parametrize("code", [code for code in REGISTRY if code != "en"])
+def test_the_home_page_is_translated(client, code):
+    english = client.get("/en/").get_data(as_text=True)
+    html = client.get(f"/{code}/").get_data(as_text=True)
+    for phrase in ("Skip to main content", "What we do", "Worried about a symptom?"):
+        assert phrase in english
+        assert phrase not in html, f"{phrase!r} is not translated in {code}"
+
+
+def test_the_root_redirects_by_accept_language(client):
+    response = client.get("/", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.8"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/pl/")
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_the_root_redirects_to_english_by_default(client):
+    assert client.get("/").headers["Location"].endswith("/en/")
+
+
+def test_an_unknown_language_code_is_not_found(client):
+    assert client.get("/xx/").status_code == 404
+
+
+def test_the_switcher_names_each_language_in_itself_and_links_to_the_same_page(client):
+    html = client.get("/ur/").get_data(as_text=True)
+    for language in REGISTRY.values():
+        assert f">{language.name}</" in html
+    assert 'href="/pl/" hreflang="pl" lang="pl"' in html
+    assert 'aria-current="true">اردو<' in html
+
+
+def test_hreflang_alternates_are_in_the_head(client):
+    html = client.get("/en/").get_data(as_text=True)
+    head = html.split("</head>")[0]
+    for language in REGISTRY.values():
+        assert f'<link rel="alternate" hreflang="{language.html_lang}" href="/{language.code}/">' in head
+
+
+def test_phone_numbers_stay_left_to_right_in_right_to_left_pages(client):
+    html = client.get("/ar/").get_data(as_text=True)
+    assert '<span dir="ltr" class="app-ltr">111</span>' in html
+    assert '<span dir="ltr" class="app-ltr">999</span>' in html
+
+
+def test_the_home_page_names_the_alliance_and_its_localities(client, app):
+    html = client.get("/en/").get_data(as_text=True)
+    assert app.config["ALLIANCE_NAME"] in html
+    assert "Barnsley, Bassetlaw, Doncaster, Rotherham, Sheffield and North Derbyshire" in html
