@@ -28,6 +28,7 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 5000
     SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(INSTANCE / "search"))
     CONTENT_DIR = _env("CONTENT_DIR", str(ROOT / "content"))
+    SEARCH_SYNONYMS = _env("SEARCH_SYNONYMS", str(ROOT / "content" / "search" / "synonyms.txt"))
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
 

@@ -54,8 +54,15 @@ def init_assets(app: Flask) -> None:
 
 
 def setup_blueprints(app: Flask) -> None:
+    from alliance import cache
+    from alliance.cli import register_seeder
+    from alliance.pages import search as page_search
+    from alliance.pages import services as page_services
     from alliance.pages.views import bp as pages_bp
 
+    cache.init_app(app)
+    page_search.register_indexes()
+    register_seeder("pages", page_services.seed_pages)
     app.register_blueprint(pages_bp)
 
 

@@ -54,3 +54,109 @@ def home_sections() -> list[dict]:
         for endpoint, values, heading, description in HOME_SECTIONS
         if endpoint in present
     ]
+
+
+SECTION_LABELS = {
+    "screening": _l("Screening"),
+    "symptoms": _l("Symptoms"),
+    "about": _l("About us"),
+    "get-involved": _l("Get involved"),
+    "help": _l("Help and information"),
+}
+# The hub page each section's breadcrumb leads back to.
+SECTION_HUBS = {"screening": "screening", "symptoms": "symptoms"}
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from the query string; anything odd means page 1, never an error."""
+    try:
+        return max(1, min(int(raw or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def page_view(page) -> dict:
+    """What the page template needs beyond the page itself: breadcrumbs, dates, notices, links."""
+    from flask_babel import format_date
+
+    from alliance import i18n
+    from alliance.pages import markdown
+
+    reader = i18n.current()
+    text_language = i18n.REGISTRY[page.lang]
+    breadcrumbs = [{"href": url_for("pages.home"), "text": str(_l("Home"))}]
+    hub = SECTION_HUBS.get(page.section)
+    if hub and hub != page.slug:
+        breadcrumbs.append(
+            {"href": url_for("pages.page", slug=hub), "text": str(SECTION_LABELS[page.section])}
+        )
+    return {
+        "body": markdown.render(page.body, reader.code),
+        "breadcrumbs": breadcrumbs,
+        "text_lang": text_language.html_lang,
+        "text_dir": text_language.direction,
+        "last_reviewed": format_date(page.last_reviewed, "long") if page.last_reviewed else None,
+        "next_review_due": format_date(page.next_review_due, "long") if page.next_review_due else None,
+        "easy_read_href": url_for("pages.page", slug=page.easy_read) if page.easy_read else None,
+        "standard_href": url_for("pages.page", slug=page.standard) if page.standard else None,
+        "english_href": url_for("pages.page", slug=page.slug, lang="en"),
+        "awaiting_review": page.review_status == "awaiting-translator-review",
+    }
+
+
+def search_view(results) -> dict:
+    """Hit sections as labels, and previous/next links that keep the query."""
+    if results is None:
+        return {"hits": [], "previous": None, "next": None}
+    hits = [
+        {
+            "href": url_for("pages.page", slug=hit.slug),
+            "title": hit.title,
+            "section": str(SECTION_LABELS.get(hit.section, "")),
+            "snippet": hit.snippet or hit.summary,
+        }
+        for hit in results.hits
+    ]
+
+    def link(number: int) -> str:
+        return url_for("pages.search", q=results.query, page=number)
+
+    return {
+        "hits": hits,
+        "previous": link(results.page - 1) if results.page > 1 else None,
+        "next": link(results.page + 1) if results.page < results.pages else None,
+        "suggestion_href": url_for("pages.search", q=results.suggestion) if results.suggestion else None,
+        "results_lang": results.lang,
+    }
+
+
+def sitemap_entries(published: list[tuple[str, str]]) -> list[dict]:
+    """One entry per page language, each listing every language of that page as an alternate."""
+    from alliance import i18n
+
+    by_slug: dict[str, list[str]] = {}
+    for slug, lang in published:
+        by_slug.setdefault(slug, []).append(lang)
+    entries = []
+    home_langs = [language.code for language in i18n.languages()]
+    for lang in home_langs:
+        entries.append(
+            {
+                "loc": url_for("pages.home", lang=lang, _external=True),
+                "alternates": [
+                    (i18n.REGISTRY[other].html_lang, url_for("pages.home", lang=other, _external=True))
+                    for other in home_langs
+                ],
+            }
+        )
+    for slug, langs in by_slug.items():
+        alternates = [
+            (i18n.REGISTRY[lang].html_lang, url_for("pages.page", lang=lang, slug=slug, _external=True))
+            for lang in langs
+            if lang in i18n.REGISTRY
+        ]
+        for lang in langs:
+            entries.append(
+                {"loc": url_for("pages.page", lang=lang, slug=slug, _external=True), "alternates": alternates}
+            )
+    return entries

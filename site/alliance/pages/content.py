@@ -1,0 +1,176 @@
+"""The content store on disk: content/pages/<slug>/<lang>.md, Markdown with YAML front matter.
+
+`parse` reads a file into a PageSource; `dump` writes one back in the canonical form, so that
+seed-then-export reproduces the files byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+SECTIONS = ("screening", "symptoms", "about", "get-involved", "help")
+REVIEW_STATUSES = ("awaiting-translator-review", "reviewed")
+# Front matter keys in the order they are written.
+KEYS = (
+    "title",
+    "summary",
+    "section",
+    "order",
+    "clinical",
+    "last_reviewed",
+    "next_review_due",
+    "sources",
+    "easy_read",
+    "standard",
+    "translated_from",
+    "review_status",
+    "translator_note",
+)
+
+
+class ContentError(ValueError):
+    """A content file that cannot be loaded; the message names the file and the field."""
+
+
+@dataclass
+class PageSource:
+    slug: str
+    lang: str
+    title: str
+    summary: str
+    section: str
+    order: int
+    clinical: bool
+    body: str
+    last_reviewed: date | None = None
+    next_review_due: date | None = None
+    sources: list[dict] = field(default_factory=list)
+    easy_read: str | None = None
+    standard: str | None = None
+    translated_from: str | None = None
+    review_status: str | None = None
+    translator_note: str | None = None
+
+    @property
+    def body_hash(self) -> str:
+        return body_hash(self.body)
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(body.strip().encode("utf-8")).hexdigest()[:12]
+
+
+def source_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _split(text: str, where: str) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        raise ContentError(f"{where}: the file must start with a '---' front matter line")
+    try:
+        header, body = text[4:].split("\n---\n", 1)
+    except ValueError:
+        raise ContentError(f"{where}: the front matter has no closing '---' line") from None
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as error:
+        raise ContentError(f"{where}: the front matter is not valid YAML ({error})") from None
+    if not isinstance(meta, dict):
+        raise ContentError(f"{where}: the front matter must be a set of 'key: value' lines")
+    return meta, body
+
+
+def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
+    where = where or f"{slug}/{lang}.md"
+    meta, body = _split(text, where)
+    unknown = set(meta) - set(KEYS)
+    if unknown:
+        raise ContentError(f"{where}: unknown front matter keys: {', '.join(sorted(unknown))}")
+    for required in ("title", "section"):
+        if not meta.get(required):
+            raise ContentError(f"{where}: '{required}' is required")
+    if meta["section"] not in SECTIONS:
+        raise ContentError(f"{where}: section must be one of {', '.join(SECTIONS)}")
+    for key in ("last_reviewed", "next_review_due"):
+        if meta.get(key) is not None and not isinstance(meta[key], date):
+            raise ContentError(f"{where}: '{key}' must be a date like 2026-11-22")
+    sources = meta.get("sources") or []
+    if not isinstance(sources, list) or not all(
+        isinstance(s, dict) and s.get("title") and str(s.get("url", "")).startswith("https://")
+        for s in sources
+    ):
+        raise ContentError(f"{where}: each source needs a title and an https:// url")
+    clinical = bool(meta.get("clinical", False))
+    if clinical and lang == "en":
+        if not sources:
+            raise ContentError(f"{where}: a clinical page must name its sources")
+        if not (meta.get("last_reviewed") and meta.get("next_review_due")):
+            raise ContentError(f"{where}: a clinical page needs last_reviewed and next_review_due")
+    if lang != "en":
+        if not meta.get("translated_from"):
+            raise ContentError(
+                f"{where}: a translation must record 'translated_from' (the English body hash)"
+            )
+        if meta.get("review_status") not in REVIEW_STATUSES:
+            raise ContentError(f"{where}: review_status must be one of {', '.join(REVIEW_STATUSES)}")
+    try:
+        order = int(meta.get("order", 0))
+    except (TypeError, ValueError):
+        raise ContentError(f"{where}: 'order' must be a whole number") from None
+    return PageSource(
+        slug=slug,
+        lang=lang,
+        title=str(meta["title"]).strip(),
+        summary=str(meta.get("summary") or "").strip(),
+        section=meta["section"],
+        order=order,
+        clinical=clinical,
+        body=body.strip() + "\n",
+        last_reviewed=meta.get("last_reviewed"),
+        next_review_due=meta.get("next_review_due"),
+        sources=[{"title": str(s["title"]), "url": str(s["url"])} for s in sources],
+        easy_read=meta.get("easy_read"),
+        standard=meta.get("standard"),
+        translated_from=str(meta["translated_from"]) if meta.get("translated_from") else None,
+        review_status=meta.get("review_status"),
+        translator_note=meta.get("translator_note"),
+    )
+
+
+def dump(page: PageSource) -> str:
+    """The canonical file text for a page: fixed key order, empty keys left out."""
+    values = {
+        "title": page.title,
+        "summary": page.summary or None,
+        "section": page.section,
+        "order": page.order,
+        "clinical": page.clinical,
+        "last_reviewed": page.last_reviewed,
+        "next_review_due": page.next_review_due,
+        "sources": page.sources or None,
+        "easy_read": page.easy_read,
+        "standard": page.standard,
+        "translated_from": page.translated_from,
+        "review_status": page.review_status,
+        "translator_note": page.translator_note,
+    }
+    meta = {key: value for key, value in values.items() if value is not None}
+    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    return f"---\n{header}---\n\n{page.body.strip()}\n"
+
+
+def read_tree(content_dir: Path) -> tuple[list[PageSource], list[str]]:
+    """Every page file under content_dir/pages; returns (pages, errors)."""
+    pages, errors = [], []
+    for path in sorted((content_dir / "pages").glob("*/*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            pages.append(parse(text, path.parent.name, path.stem, str(path.relative_to(content_dir))))
+        except (ContentError, UnicodeDecodeError) as error:
+            errors.append(str(error))
+    return pages, errors

@@ -1,0 +1,220 @@
+"""Markdown to safe HTML with the NHS content patterns, written without raw HTML.
+
+Authors write `::: inset`, `::: warning Heading`, `::: care urgent|non-urgent|emergency Heading`,
+`::: details Summary`, `::: do Heading`, `::: dont Heading` blocks, and `page:slug` links.
+Raw HTML in content is shown as text, and the result passes through nh3 as well.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import nh3
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+from mdit_py_plugins.container import container_plugin
+
+CARE_VARIANTS = ("non-urgent", "urgent", "emergency")
+ALLOWED_TAGS = {
+    "a",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "br",
+    "div",
+    "span",
+    "details",
+    "summary",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "dir", "lang", "role", "aria-hidden"},
+    "a": {"href", "hreflang"},
+    "th": {"scope"},
+    "ol": {"start"},
+}
+# UK phone numbers (0800 707 6060, 0114 271 1900), 111 and 999, and postcodes: kept left-to-right.
+LTR_PATTERN = re.compile(
+    r"(?<![\w/])(0\d{2,4}(?:[ ]\d{2,4}){1,3}|111|999|[A-Z]{1,2}\d[A-Z\d]?(?: \d[A-Z]{2})?)(?![\w/])"
+)
+
+
+def _container_heading(info: str, name: str) -> str:
+    rest = info.strip()[len(name) :].strip()
+    return rest
+
+
+def _render_inset(self, tokens, idx, options, env):
+    if tokens[idx].nesting == 1:
+        hidden = escape(_("Information:"))
+        return f'<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">{hidden} </span>\n'
+    return "</div>\n"
+
+
+def _render_warning(self, tokens, idx, options, env):
+    if tokens[idx].nesting == 1:
+        heading = escape(_container_heading(tokens[idx].info, "warning") or _("Important"))
+        hidden = escape(_("Important:"))
+        return (
+            '<div class="nhsuk-warning-callout"><h3 class="nhsuk-warning-callout__label">'
+            f'<span role="text"><span class="nhsuk-u-visually-hidden">{hidden} </span>{heading}</span></h3>\n'
+        )
+    return "</div>\n"
+
+
+def _render_care(self, tokens, idx, options, env):
+    if tokens[idx].nesting == -1:
+        return "</div></div>\n"
+    rest = _container_heading(tokens[idx].info, "care")
+    variant, _sep, heading = rest.partition(" ")
+    if variant not in CARE_VARIANTS:
+        variant, heading = "non-urgent", rest
+    hidden = {
+        "non-urgent": _("Non-urgent advice"),
+        "urgent": _("Urgent advice"),
+        "emergency": _("Immediate action required"),
+    }[variant]
+    return (
+        f'<div class="nhsuk-card nhsuk-card--care nhsuk-card--care--{variant}">'
+        '<div class="nhsuk-card__heading-container">'
+        f'<h2 class="nhsuk-card__heading"><span role="text"><span class="nhsuk-u-visually-hidden">'
+        f"{escape(hidden)}: </span>{escape(heading.strip())}</span></h2>"
+        '<span class="nhsuk-card--care__arrow" aria-hidden="true"></span></div>'
+        '<div class="nhsuk-card__content">\n'
+    )
+
+
+def _render_details(self, tokens, idx, options, env):
+    if tokens[idx].nesting == 1:
+        summary = escape(_container_heading(tokens[idx].info, "details"))
+        return (
+            '<details class="nhsuk-details"><summary class="nhsuk-details__summary">'
+            f'<span class="nhsuk-details__summary-text">{summary}</span></summary>'
+            '<div class="nhsuk-details__text">\n'
+        )
+    return "</div></details>\n"
+
+
+def _do_dont_renderer(name: str, default_heading: str, kind: str):
+    def render(self, tokens, idx, options, env):
+        if tokens[idx].nesting == 1:
+            heading = escape(_container_heading(tokens[idx].info, name) or _(default_heading))
+            return (
+                '<div class="nhsuk-card nhsuk-card--feature"><div class="nhsuk-card__content">'
+                f'<h3 class="nhsuk-card__heading">{heading}</h3>\n'
+            )
+        return "</div></div>\n"
+
+    return render
+
+
+def _mark_lists(state) -> None:
+    """Inside do and don't blocks, lists become the NHS tick and cross lists."""
+    kind = None
+    for token in state.tokens:
+        if token.type in ("container_do_open", "container_dont_open"):
+            kind = "tick" if token.type == "container_do_open" else "cross"
+        elif token.type in ("container_do_close", "container_dont_close"):
+            kind = None
+        elif kind and token.type == "bullet_list_open":
+            token.attrSet("class", f"nhsuk-list nhsuk-list--{kind}")
+        elif kind and token.type == "list_item_open":
+            token.attrSet("class", f"app-list-item--{kind}")
+
+
+def _page_links(state) -> None:
+    """`page:slug` links point at that page in the reader's language."""
+    lang = state.env.get("lang", "en")
+    for block in state.tokens:
+        for token in block.children or []:
+            if token.type == "link_open":
+                href = token.attrGet("href") or ""
+                if href.startswith("page:"):
+                    slug, _hash, anchor = href[5:].partition("#")
+                    target = url_for("pages.page", lang=lang, slug=slug) + (f"#{anchor}" if anchor else "")
+                    token.attrSet("href", target)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.validateLink = lambda url: url.startswith(
+        ("https://", "http://", "page:", "mailto:", "tel:", "#", "/")
+    )
+    for name, renderer in (
+        ("inset", _render_inset),
+        ("warning", _render_warning),
+        ("care", _render_care),
+        ("details", _render_details),
+        ("do", _do_dont_renderer("do", "Do", "tick")),
+        ("dont", _do_dont_renderer("dont", "Don't", "cross")),
+    ):
+        md.use(
+            container_plugin,
+            name,
+            validate=lambda params, *args, name=name: params.strip().split(" ", 1)[0] == name,
+            render=renderer,
+        )
+    md.core.ruler.push("app_do_dont_lists", _mark_lists)
+    md.core.ruler.push("app_page_links", _page_links)
+    return md
+
+
+def _wrap_ltr(fragment: str) -> str:
+    parts = re.split(r"(<[^>]+>)", fragment)
+    inside_tag_text = False
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            inside_tag_text = part.startswith("<a ") and 'href="tel:' in part
+            continue
+        if not inside_tag_text:
+            parts[i] = LTR_PATTERN.sub(r'<span dir="ltr" class="app-ltr">\1</span>', part)
+    return "".join(parts)
+
+
+def _add_list_icons(fragment: str) -> str:
+    icons = current_app.jinja_env.get_template("components/app_icons.html").module
+    return fragment.replace('<li class="app-list-item--tick">', f"<li>{icons.tick()}").replace(
+        '<li class="app-list-item--cross">', f"<li>{icons.cross()}"
+    )
+
+
+def render(text: str, lang: str) -> Markup:
+    """Markdown to sanitised HTML for a page in `lang`."""
+    rendered = _parser().render(text, {"lang": lang})
+    rendered = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None)
+    return Markup(_add_list_icons(_wrap_ltr(rendered)))
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown page, for search indexing and readability scores."""
+    text = re.sub(
+        r"^:::[ ]*(?:inset|warning|details|do|dont|care(?:[ ]+(?:non-urgent|urgent|emergency))?)?[ ]*",
+        "",
+        text,
+        flags=re.MULTILINE,
+    )
+    html_text = MarkdownIt("commonmark").render(text)
+    return re.sub(r"\s+", " ", html.unescape(nh3.clean(html_text, tags=set()))).strip()

@@ -1,0 +1,64 @@
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alliance.database import Base, utcnow
+
+
+class Page(Base):
+    """A page of the site, in every language it exists in."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    section: Mapped[str] = mapped_column(String(40))
+    order: Mapped[int] = mapped_column(default=0)
+    clinical: Mapped[bool] = mapped_column(default=False)
+    easy_read_slug: Mapped[str | None] = mapped_column(String(100))
+    standard_slug: Mapped[str | None] = mapped_column(String(100))
+    locales: Mapped[list["PageLocale"]] = relationship(back_populates="page", cascade="all, delete-orphan")
+
+
+class PageLocale(Base):
+    """One language of a page, pointing at the revision the public sees."""
+
+    __tablename__ = "page_locales"
+    __table_args__ = (UniqueConstraint("page_id", "lang", name="uq_page_locales_page_lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(10))
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("page_revisions.id", use_alter=True, name="fk_page_locales_published_revision")
+    )
+    page: Mapped[Page] = relationship(back_populates="locales")
+    published: Mapped["PageRevision | None"] = relationship(foreign_keys=[published_revision_id])
+
+
+class PageRevision(Base):
+    """An immutable version of one language of a page. Edits add revisions; nothing is overwritten."""
+
+    __tablename__ = "page_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    last_reviewed: Mapped[date | None]
+    next_review_due: Mapped[date | None]
+    # JSON list of {"title", "url"}.
+    sources: Mapped[str] = mapped_column(Text, default="[]")
+    # First 12 hex digits of sha256 of the body: what translations record as their origin.
+    body_hash: Mapped[str] = mapped_column(String(12))
+    # sha256 of the whole source file: an unchanged file creates no revision.
+    source_hash: Mapped[str] = mapped_column(String(64))
+    translated_from: Mapped[str | None] = mapped_column(String(12))
+    review_status: Mapped[str | None] = mapped_column(String(40))
+    translator_note: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20), default="seed")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

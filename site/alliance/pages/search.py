@@ -1,0 +1,147 @@
+"""The pages' search indexes: one per language, searched in the reader's language, English as fallback."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.highlight import HtmlFormatter
+
+from alliance.i18n import REGISTRY
+from alliance.pages import markdown
+from alliance.pages.models import Page, PageLocale, PageRevision
+from alliance.search import index, text
+
+PER_PAGE = 10
+FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0}
+
+
+@dataclass
+class Hit:
+    slug: str
+    title: str
+    summary: str
+    section: str
+    snippet: Markup
+
+
+@dataclass
+class Results:
+    query: str
+    lang: str  # the language of the results
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    suggestion: str | None
+    any_word: bool  # no page had every word; these have some of them
+
+
+def index_name(lang: str) -> str:
+    return f"pages-{lang}"
+
+
+def _schema_for(lang: str):
+    def schema() -> Schema:
+        field_analyzer = text.analyzer(REGISTRY[lang].stemmer)
+        return Schema(
+            slug=ID(stored=True, unique=True),
+            section=ID(stored=True),
+            title=TEXT(analyzer=field_analyzer, stored=True, field_boost=1.0),
+            summary=TEXT(analyzer=field_analyzer, stored=True),
+            body=TEXT(analyzer=field_analyzer, stored=True),
+            spell=TEXT(analyzer=text.spelling_analyzer()),
+            order=STORED,
+        )
+
+    return schema
+
+
+def _documents_for(lang: str):
+    def documents(session: Session):
+        rows = session.execute(
+            select(Page, PageRevision)
+            .join(PageLocale, PageLocale.page_id == Page.id)
+            .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+            .where(PageLocale.lang == lang)
+        ).all()
+        for page, revision in rows:
+            body = markdown.plain_text(revision.body)
+            yield {
+                "slug": page.slug,
+                "section": page.section,
+                "title": revision.title,
+                "summary": revision.summary,
+                "body": body,
+                "spell": " ".join([revision.title, revision.summary, body]),
+                "order": page.order,
+            }
+
+    return documents
+
+
+def register_indexes() -> None:
+    for lang in REGISTRY:
+        index.register(index.IndexDefinition(index_name(lang), _schema_for(lang), _documents_for(lang)))
+
+
+class _MarkFormatter(HtmlFormatter):
+    def __init__(self):
+        super().__init__(tagname="mark", classname="app-search-match", termclass="")
+
+
+def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path) -> Results:
+    ix = index.open_index(session, index_dir, index_name(lang))
+    field_analyzer = text.analyzer(REGISTRY[lang].stemmer)
+    groups = text.synonyms(synonyms_path, lang)
+    with ix.searcher() as searcher:
+        any_word = False
+        query = text.build_query(query_text, FIELDS, field_analyzer, groups)
+        if query is None:
+            return Results(query_text, lang, [], 0, 1, 0, None, False)
+        found = searcher.search_page(query, page_num, pagelen=PER_PAGE)
+        if found.total == 0:
+            loose = text.build_query(query_text, FIELDS, field_analyzer, groups, match_all=False)
+            found = searcher.search_page(loose, page_num, pagelen=PER_PAGE)
+            any_word = found.total > 0
+        found.results.fragmenter.maxchars = 200
+        found.results.formatter = _MarkFormatter()
+        hits = [
+            Hit(
+                slug=hit["slug"],
+                title=hit["title"],
+                summary=hit["summary"],
+                section=hit["section"],
+                snippet=Markup(hit.highlights("body", top=2) or ""),
+            )
+            for hit in found
+        ]
+        suggestion = text.suggest(searcher, "spell", query_text) if found.total < 3 else None
+        return Results(
+            query=query_text,
+            lang=lang,
+            hits=hits,
+            total=found.total,
+            page=found.pagenum,
+            pages=max(1, math.ceil(found.total / PER_PAGE)) if found.total else 0,
+            suggestion=suggestion,
+            any_word=any_word,
+        )
+
+
+def search(
+    session: Session, index_dir: str, query_text: str, lang: str, page_num: int, synonyms_path: Path
+) -> Results:
+    """Search pages in `lang`; when nothing matches there, search the English pages."""
+    page_num = max(1, page_num)
+    results = _search_one(session, index_dir, query_text, lang, page_num, synonyms_path)
+    if results.total == 0 and lang != "en":
+        english = _search_one(session, index_dir, query_text, "en", page_num, synonyms_path)
+        if english.total:
+            return english
+    return results

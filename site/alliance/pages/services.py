@@ -1,0 +1,264 @@
+"""Page services: load content/ into the database, export it back, and read pages for the public."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alliance.pages import content
+from alliance.pages.models import Page, PageLocale, PageRevision
+
+INDEX_NAMES_PREFIX = "pages-"
+
+
+@dataclass
+class PageView:
+    slug: str
+    lang: str  # the language the text is in
+    requested_lang: str
+    title: str
+    summary: str
+    body: str
+    section: str
+    clinical: bool
+    revision_id: int
+    last_reviewed: date | None
+    next_review_due: date | None
+    sources: list[dict]
+    easy_read: str | None
+    standard: str | None
+    review_status: str | None
+    out_of_date: bool
+    languages: list[str] = field(default_factory=list)
+
+    @property
+    def fallback(self) -> bool:
+        return self.lang != self.requested_lang
+
+
+def _latest(session: Session, page_id: int, lang: str) -> PageRevision | None:
+    return session.scalar(
+        select(PageRevision)
+        .where(PageRevision.page_id == page_id, PageRevision.lang == lang)
+        .order_by(PageRevision.number.desc())
+        .limit(1)
+    )
+
+
+def _revision_from(source: content.PageSource, page: Page, number: int, file_hash: str) -> PageRevision:
+    return PageRevision(
+        page_id=page.id,
+        lang=source.lang,
+        number=number,
+        title=source.title,
+        summary=source.summary,
+        body=source.body,
+        last_reviewed=source.last_reviewed,
+        next_review_due=source.next_review_due,
+        sources=json.dumps(source.sources, ensure_ascii=False),
+        body_hash=source.body_hash,
+        source_hash=file_hash,
+        translated_from=source.translated_from,
+        review_status=source.review_status,
+        translator_note=source.translator_note,
+        origin="seed",
+    )
+
+
+def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
+    """Load every page file. A changed file adds a revision; an unchanged one adds nothing."""
+    sources, errors = content.read_tree(content_dir)
+    if errors:
+        raise content.ContentError("Content files with problems:\n" + "\n".join(errors))
+    by_slug: dict[str, dict[str, content.PageSource]] = {}
+    for source in sources:
+        by_slug.setdefault(source.slug, {})[source.lang] = source
+    missing_english = sorted(slug for slug, langs in by_slug.items() if "en" not in langs)
+    if missing_english:
+        raise content.ContentError(f"Pages with no English file: {', '.join(missing_english)}")
+
+    created = 0
+    for slug, langs in sorted(by_slug.items()):
+        english = langs["en"]
+        page = session.scalar(select(Page).where(Page.slug == slug))
+        if page is None:
+            page = Page(slug=slug)
+            session.add(page)
+        page.section, page.order, page.clinical = english.section, english.order, english.clinical
+        page.easy_read_slug, page.standard_slug = english.easy_read, english.standard
+        session.flush()
+        for lang, source in sorted(langs.items()):
+            file_hash = content.source_hash(content.dump(source))
+            latest = _latest(session, page.id, lang)
+            if latest is not None and latest.source_hash == file_hash:
+                continue
+            revision = _revision_from(source, page, (latest.number + 1) if latest else 1, file_hash)
+            session.add(revision)
+            session.flush()
+            locale = session.scalar(
+                select(PageLocale).where(PageLocale.page_id == page.id, PageLocale.lang == lang)
+            )
+            if locale is None:
+                locale = PageLocale(page_id=page.id, lang=lang)
+                session.add(locale)
+            locale.published_revision_id = revision.id
+            created += 1
+    if created:
+        from alliance.search import index
+
+        for lang in {source.lang for source in sources} | {"en"}:
+            index.bump(session, INDEX_NAMES_PREFIX + lang)
+        index.bump(session, "pages-content")
+    session.commit()
+    return created, f"{len(by_slug)} pages, {created} new revisions"
+
+
+def _source_of(page: Page, revision: PageRevision) -> content.PageSource:
+    # Page-level keys (section, order, links to Easy Read) come from the page, in every language.
+    return content.PageSource(
+        slug=page.slug,
+        lang=revision.lang,
+        title=revision.title,
+        summary=revision.summary,
+        section=page.section,
+        order=page.order,
+        clinical=page.clinical,
+        body=revision.body,
+        last_reviewed=revision.last_reviewed,
+        next_review_due=revision.next_review_due,
+        sources=json.loads(revision.sources),
+        easy_read=page.easy_read_slug,
+        standard=page.standard_slug,
+        translated_from=revision.translated_from,
+        review_status=revision.review_status,
+        translator_note=revision.translator_note,
+    )
+
+
+def export_pages(session: Session, content_dir: Path) -> int:
+    """Write every published page back to content/pages in the canonical format; returns files written."""
+    written = 0
+    rows = session.execute(
+        select(Page, PageRevision)
+        .join(PageLocale, PageLocale.page_id == Page.id)
+        .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+        .order_by(Page.slug, PageRevision.lang)
+    ).all()
+    for page, revision in rows:
+        path = content_dir / "pages" / page.slug / f"{revision.lang}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content.dump(_source_of(page, revision)), encoding="utf-8")
+        written += 1
+    return written
+
+
+def _published(session: Session, slug: str, lang: str) -> tuple[Page, PageRevision] | None:
+    row = session.execute(
+        select(Page, PageRevision)
+        .join(PageLocale, PageLocale.page_id == Page.id)
+        .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+        .where(Page.slug == slug, PageLocale.lang == lang)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def get_page(session: Session, slug: str, lang: str) -> PageView | None:
+    """The page as the reader should see it: in their language, or in English with a notice."""
+    found = _published(session, slug, lang) or (_published(session, slug, "en") if lang != "en" else None)
+    if found is None:
+        return None
+    page, revision = found
+    out_of_date = False
+    if revision.lang != "en":
+        english = _published(session, slug, "en")
+        out_of_date = english is not None and english[1].body_hash != revision.translated_from
+    languages = session.scalars(
+        select(PageLocale.lang).where(
+            PageLocale.page_id == page.id, PageLocale.published_revision_id.is_not(None)
+        )
+    ).all()
+    return PageView(
+        slug=page.slug,
+        lang=revision.lang,
+        requested_lang=lang,
+        title=revision.title,
+        summary=revision.summary,
+        body=revision.body,
+        section=page.section,
+        clinical=page.clinical,
+        revision_id=revision.id,
+        last_reviewed=revision.last_reviewed,
+        next_review_due=revision.next_review_due,
+        sources=json.loads(revision.sources),
+        easy_read=page.easy_read_slug,
+        standard=page.standard_slug,
+        review_status=revision.review_status,
+        out_of_date=out_of_date,
+        languages=sorted(languages),
+    )
+
+
+def all_published(session: Session) -> list[tuple[str, str]]:
+    """(slug, lang) of every published page language, for the sitemap."""
+    rows = session.execute(
+        select(Page.slug, PageLocale.lang)
+        .join(PageLocale, PageLocale.page_id == Page.id)
+        .where(PageLocale.published_revision_id.is_not(None))
+        .order_by(Page.slug, PageLocale.lang)
+    ).all()
+    return [(slug, lang) for slug, lang in rows]
+
+
+def overdue_pages(session: Session, today: date) -> list[dict]:
+    """Published English pages whose next review date has passed, oldest first."""
+    rows = session.execute(
+        select(Page.slug, PageRevision.title, PageRevision.next_review_due)
+        .join(PageLocale, PageLocale.page_id == Page.id)
+        .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+        .where(PageLocale.lang == "en", PageRevision.next_review_due < today)
+        .order_by(PageRevision.next_review_due)
+    ).all()
+    return [{"slug": slug, "title": title, "next_review_due": due} for slug, title, due in rows]
+
+
+def translation_status(session: Session, languages: list[str]) -> list[dict]:
+    """For every page and language: missing, current or out-of-date, with the review status."""
+    english = {
+        slug: body_hash
+        for slug, body_hash in session.execute(
+            select(Page.slug, PageRevision.body_hash)
+            .join(PageLocale, PageLocale.page_id == Page.id)
+            .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+            .where(PageLocale.lang == "en")
+        ).all()
+    }
+    translated = {
+        (slug, lang): (translated_from, review_status)
+        for slug, lang, translated_from, review_status in session.execute(
+            select(Page.slug, PageLocale.lang, PageRevision.translated_from, PageRevision.review_status)
+            .join(PageLocale, PageLocale.page_id == Page.id)
+            .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+            .where(PageLocale.lang != "en")
+        ).all()
+    }
+    rows = []
+    for slug in sorted(english):
+        for lang in languages:
+            if lang == "en":
+                continue
+            if (slug, lang) not in translated:
+                rows.append({"slug": slug, "lang": lang, "status": "missing", "review_status": None})
+                continue
+            origin, review = translated[(slug, lang)]
+            status = "current" if origin == english[slug] else "out-of-date"
+            rows.append({"slug": slug, "lang": lang, "status": status, "review_status": review})
+    return rows
+
+
+def revision_count(session: Session) -> int:
+    return session.scalar(select(func.count(PageRevision.id))) or 0

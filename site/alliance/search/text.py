@@ -1,0 +1,118 @@
+"""Language-aware analysis, synonyms, query building and "did you mean", shared by every index."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.analysis import Analyzer, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import has_stemmer
+
+# Words, or single CJK characters (Chinese has no spaces between words).
+TOKEN_PATTERN = r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+(?:['’][^\W_]+)?"
+
+
+@lru_cache(maxsize=32)
+def analyzer(stemmer: str | None) -> Analyzer:
+    """Stemming where Whoosh has a stemmer for the language, plain tokens otherwise."""
+    if stemmer and has_stemmer(stemmer):
+        return LanguageAnalyzer(stemmer, expression=TOKEN_PATTERN)
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+
+
+def spelling_analyzer() -> Analyzer:
+    """Unstemmed words for "did you mean": fuzzy matching on stems finds nothing useful."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(minsize=3)
+
+
+def words(text: str) -> list[str]:
+    return [match.group(0).lower() for match in re.finditer(TOKEN_PATTERN, text)]
+
+
+@lru_cache(maxsize=8)
+def _load_synonyms(path: str, mtime: float) -> dict[str, list[list[tuple[str, ...]]]]:
+    groups: dict[str, list[list[tuple[str, ...]]]] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or ":" not in line:
+            continue
+        lang, _sep, terms = line.partition(":")
+        group = [tuple(words(term)) for term in terms.split(",") if words(term)]
+        if len(group) > 1:
+            groups.setdefault(lang.strip(), []).append(group)
+    return groups
+
+
+def synonyms(path: Path, lang: str) -> list[list[tuple[str, ...]]]:
+    """Groups of equivalent phrases for a language (each phrase a tuple of words)."""
+    if not path.exists():
+        return []
+    return _load_synonyms(str(path), path.stat().st_mtime).get(lang, [])
+
+
+def _units(tokens: list[str], groups: list[list[tuple[str, ...]]]) -> list[list[tuple[str, ...]]]:
+    """Split the query into units; a unit matching a synonym phrase becomes that whole group."""
+    index = {}
+    for group in groups:
+        for phrase in group:
+            index.setdefault(phrase, group)
+    longest = max((len(p) for p in index), default=1)
+    units, i = [], 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            phrase = tuple(tokens[i : i + size])
+            if phrase in index:
+                units.append(index[phrase])
+                i += size
+                break
+        else:
+            units.append([(tokens[i],)])
+            i += 1
+    return units
+
+
+def _alternative(
+    phrase: tuple[str, ...], fields: dict[str, float], field_analyzer: Analyzer
+) -> wq.Query | None:
+    terms = [token.text for token in field_analyzer(" ".join(phrase))]
+    if not terms:
+        return None
+    per_field = []
+    for name, boost in fields.items():
+        if len(terms) == 1:
+            per_field.append(wq.Term(name, terms[0], boost=boost))
+        else:
+            per_field.append(wq.Phrase(name, terms, boost=boost))
+    return wq.Or(per_field)
+
+
+def build_query(
+    text: str, fields: dict[str, float], field_analyzer: Analyzer, groups: list, match_all: bool = True
+) -> wq.Query | None:
+    """A query over `fields` (name: boost) where every word (or synonym) must match, or any with match_all=False."""
+    units = []
+    for unit in _units(words(text), groups):
+        alternatives = [q for q in (_alternative(p, fields, field_analyzer) for p in unit) if q is not None]
+        if alternatives:
+            units.append(wq.Or(alternatives))
+    if not units:
+        return None
+    return wq.And(units) if match_all else wq.Or(units)
+
+
+def suggest(searcher, field: str, text: str) -> str | None:
+    """A corrected query when a word is not in the index and a close one is; None otherwise."""
+    corrector = searcher.corrector(field)
+    reader = searcher.reader()
+    changed, result = False, []
+    for word in words(text):
+        if len(word) >= 3 and not reader.frequency(field, word):
+            found = corrector.suggest(word, limit=1, maxdist=2)
+            if found:
+                result.append(found[0])
+                changed = True
+                continue
+        result.append(word)
+    return " ".join(result) if changed else None

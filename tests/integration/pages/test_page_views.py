@@ -1,0 +1,110 @@
+import re
+
+from sqlalchemy import select
+
+from alliance.pages import services
+from alliance.search import index
+
+
+def main_of(response) -> str:
+    html = response.get_data(as_text=True)
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_an_english_clinical_page_shows_its_sources_and_review_dates(client, seeded):
+    response = client.get("/en/example")
+    assert response.status_code == 200
+    main = main_of(response)
+    assert "<h1>Example screening</h1>" in main
+    assert "Page last reviewed: 22 November 2026" in main
+    assert "Next review due: 22 November 2027" in main
+    assert 'href="https://www.nhs.uk/tests-and-treatments/bowel-cancer-screening/"' in main
+    assert 'href="/en/example-easy-read"' in main
+
+
+def test_the_easy_read_page_links_back_to_the_standard_page(client, seeded):
+    assert 'href="/en/example">Read the standard version' in main_of(client.get("/en/example-easy-read"))
+
+
+def test_a_translated_page_is_right_to_left_and_says_it_awaits_review(client, seeded):
+    response = client.get("/ur/example")
+    html = response.get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl"' in html
+    main = main_of(response)
+    assert "<h1>مثال اسکریننگ</h1>" in main
+    assert '<article lang="ur" dir="rtl"' in main
+    assert '<span dir="ltr" class="app-ltr">0800 707 6060</span>' in main
+    assert "This translation has not yet been checked" not in main  # said in Urdu, not English
+    assert 'class="nhsuk-body-s"' in main
+
+
+def test_a_page_missing_in_a_language_falls_back_to_english_with_a_notice_in_that_language(client, seeded):
+    english_notice = "is not available in"
+    polish = main_of(client.get("/pl/example"))
+    assert '<article lang="en" dir="ltr"' in polish
+    assert "<h1>Example screening</h1>" in polish
+    assert "Polski" in polish and english_notice not in polish
+
+
+def test_a_translation_whose_english_page_moved_on_tells_the_reader(client, seeded, session, app):
+    path = seeded / "pages/example/en.md"
+    path.write_text(path.read_text().replace("Screening checks", "The test checks"))
+    services.seed_pages(session, seeded)
+    main = main_of(client.get("/ur/example"))
+    assert 'href="/en/example" hreflang="en"' in main
+
+
+def test_an_unknown_page_is_a_404(client, seeded):
+    assert client.get("/en/no-such-page").status_code == 404
+
+
+def test_cached_pages_still_get_a_fresh_nonce_and_show_new_content_after_publishing(
+    app, client, seeded, session
+):
+    app.config["PAGE_CACHE"] = True
+    try:
+        first = client.get("/en/example")
+        second = client.get("/en/example")
+        nonces = [
+            re.search(r"'nonce-([^']+)'", r.headers["Content-Security-Policy"]).group(1)
+            for r in (first, second)
+        ]
+        assert nonces[0] != nonces[1]
+        assert f'nonce="{nonces[1]}"' in second.get_data(as_text=True)
+        path = seeded / "pages/example/en.md"
+        path.write_text(path.read_text().replace("Screening checks", "Freshly published words:"))
+        services.seed_pages(session, seeded)
+        assert "Freshly published words:" in client.get("/en/example").get_data(as_text=True)
+    finally:
+        app.config["PAGE_CACHE"] = False
+        app.extensions["page_cache"].clear()
+
+
+def test_the_sitemap_lists_every_page_language_with_its_alternates(client, seeded):
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "<loc>http://localhost/en/example</loc>" in xml
+    assert "<loc>http://localhost/ur/example</loc>" in xml
+    assert 'hreflang="ur" href="http://localhost/ur/example"' in xml
+    assert "<loc>http://localhost/so/</loc>" in xml
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_back_office(client):
+    body = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in body
+    assert "Disallow: /backoffice/" in body
+
+
+def test_pages_carry_canonical_and_open_graph_tags(client, seeded):
+    html = client.get("/en/example").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/en/example">' in html
+    assert '<meta property="og:title" content="Example screening">' in html
+    assert 'media="print"' in html
+
+
+def test_search_index_versions_move_on_when_content_changes(session, seeded):
+    before = index.current_version(session, "pages-content")
+    path = seeded / "pages/example/en.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    services.seed_pages(session, seeded)
+    assert index.current_version(session, "pages-content") == before + 1
+    assert session.scalar(select(1))

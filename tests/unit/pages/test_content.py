@@ -1,0 +1,63 @@
+"""The content store format: parse, validate and write back byte for byte."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from alliance.pages import content
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "content"
+REAL = Path(__file__).resolve().parents[3] / "content"
+
+
+def test_a_page_file_is_parsed_into_its_fields():
+    page = content.parse((FIXTURES / "pages/example/en.md").read_text(), "example", "en")
+    assert page.title == "Example screening"
+    assert page.section == "screening" and page.order == 10 and page.clinical
+    assert page.last_reviewed == date(2026, 11, 22) and page.next_review_due == date(2027, 11, 22)
+    assert page.sources[0]["url"].startswith("https://www.nhs.uk/")
+    assert page.easy_read == "example-easy-read"
+    assert len(page.body_hash) == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("no front matter", "must start with"),
+        ("---\ntitle: x\n", "no closing"),
+        ("---\ntitle: [unclosed\n---\nbody", "not valid YAML"),
+        ("---\nsection: screening\n---\nbody", "'title' is required"),
+        ("---\ntitle: T\nsection: gossip\n---\nbody", "section must be one of"),
+        ("---\ntitle: T\nsection: screening\ncolour: blue\n---\nbody", "unknown front matter keys: colour"),
+        ("---\ntitle: T\nsection: screening\nclinical: true\n---\nbody", "must name its sources"),
+        ("---\ntitle: T\nsection: about\nlast_reviewed: soon\n---\nbody", "must be a date"),
+        (
+            "---\ntitle: T\nsection: about\nsources:\n- title: x\n  url: http://insecure\n---\nbody",
+            "https:// url",
+        ),
+    ],
+)
+def test_a_broken_file_is_refused_with_a_message_naming_the_problem(text, message):
+    with pytest.raises(content.ContentError, match=message):
+        content.parse(text, "slug", "en")
+
+
+def test_a_translation_must_record_its_english_origin_and_review_status():
+    text = "---\ntitle: T\nsection: about\n---\nbody"
+    with pytest.raises(content.ContentError, match="translated_from"):
+        content.parse(text, "slug", "pl")
+    with pytest.raises(content.ContentError, match="review_status"):
+        content.parse(text.replace("section", "translated_from: abc\nsection"), "slug", "pl")
+
+
+def _all_files(root: Path) -> list[Path]:
+    return sorted((root / "pages").glob("*/*.md"))
+
+
+@pytest.mark.parametrize(
+    "path", _all_files(FIXTURES) + _all_files(REAL), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_every_content_file_is_in_canonical_form_so_export_is_byte_for_byte(path):
+    text = path.read_text(encoding="utf-8")
+    assert content.dump(content.parse(text, path.parent.name, path.stem)) == text

@@ -1,0 +1,72 @@
+"""Markdown rendering: the NHS content patterns without raw HTML, and nothing unsafe gets through."""
+
+import pytest
+
+from alliance import create_app
+from alliance.pages.markdown import plain_text, render
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app("test", {"DATABASE_URL": "sqlite://"})
+
+
+@pytest.fixture
+def en(app):
+    with app.test_request_context("/en/"):
+        yield
+
+
+def test_raw_html_and_scripts_are_shown_as_text_not_run(en):
+    html = str(render("<script>alert(1)</script> <b onclick='x'>bold</b>", "en"))
+    assert "<script" not in html and "<b " not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_javascript_links_are_dropped(en):
+    html = str(render("[click](javascript:alert(1))", "en"))
+    assert "<a " not in html and 'href="javascript' not in html
+
+
+def test_page_links_point_at_the_page_in_the_readers_language(app):
+    with app.test_request_context("/ur/"):
+        html = str(render("[bowel screening](page:bowel-screening)", "ur"))
+    assert 'href="/ur/bowel-screening"' in html
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("::: inset\nNote\n:::", 'class="nhsuk-inset-text"'),
+        ("::: warning Take care\nNote\n:::", "Take care</span></h3>"),
+        ("::: care non-urgent See a GP if:\n- x\n:::", "nhsuk-card--care--non-urgent"),
+        ("::: care urgent Ask for an urgent GP appointment if:\n- x\n:::", "nhsuk-card--care--urgent"),
+        ("::: care emergency Call 999 if:\n- x\n:::", "nhsuk-card--care--emergency"),
+        (
+            "::: details What happens next\nText\n:::",
+            '<span class="nhsuk-details__summary-text">What happens next</span>',
+        ),
+        ("::: do Do\n- drink water\n:::", "nhsuk-list--tick"),
+        ("::: dont Don't\n- do not wait\n:::", "nhsuk-list--cross"),
+    ],
+)
+def test_each_nhs_content_pattern_renders_its_component(en, source, expected):
+    assert expected in str(render(source, "en"))
+
+
+def test_care_cards_carry_their_hidden_urgency_prefix(en):
+    html = str(render("::: care emergency Call 999 if:\n- x\n:::", "en"))
+    assert '<span class="nhsuk-u-visually-hidden">Immediate action required: </span>' in html
+    assert 'aria-hidden="true"' in html
+
+
+def test_phone_numbers_and_postcodes_are_kept_left_to_right(en):
+    html = str(render("Call 0800 707 60 60 or 111, or visit S70 2TA.", "en"))
+    assert '<span dir="ltr" class="app-ltr">0800 707 60 60</span>' in html
+    assert '<span dir="ltr" class="app-ltr">111</span>' in html
+    assert '<span dir="ltr" class="app-ltr">S70 2TA</span>' in html
+
+
+def test_plain_text_keeps_the_words_and_drops_the_markup():
+    text = plain_text("## Heading\n\n::: care urgent Ask now if:\n- **blood** in your poo\n:::")
+    assert text == "Heading Ask now if: blood in your poo"
