@@ -141,6 +141,8 @@ def assets_build() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, search_cli, users_cli, translate_cli, assets_cli):
+    from alliance.pages.cli import pages_cli
+
+    for group in (db_cli, search_cli, users_cli, translate_cli, assets_cli, pages_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.highlight import HtmlFormatter
@@ -15,6 +14,7 @@ from whoosh.highlight import HtmlFormatter
 from alliance.i18n import REGISTRY
 from alliance.pages import markdown
 from alliance.pages.models import Page, PageLocale, PageRevision
+from alliance.pages.services import published_select
 from alliance.search import index, text
 
 PER_PAGE = 10
@@ -64,12 +64,7 @@ def _schema_for(lang: str):
 
 def _documents_for(lang: str):
     def documents(session: Session):
-        rows = session.execute(
-            select(Page, PageRevision)
-            .join(PageLocale, PageLocale.page_id == Page.id)
-            .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
-            .where(PageLocale.lang == lang)
-        ).all()
+        rows = session.execute(published_select(Page, PageRevision).where(PageLocale.lang == lang)).all()
         for page, revision in rows:
             body = markdown.plain_text(revision.body)
             yield {

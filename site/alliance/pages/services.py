@@ -41,6 +41,15 @@ class PageView:
         return self.lang != self.requested_lang
 
 
+def published_select(*columns):
+    """SELECT columns FROM pages with each language's published revision joined in."""
+    return (
+        select(*columns)
+        .join(PageLocale, PageLocale.page_id == Page.id)
+        .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+    )
+
+
 def _latest(session: Session, page_id: int, lang: str) -> PageRevision | None:
     return session.scalar(
         select(PageRevision)
@@ -143,12 +152,7 @@ def _source_of(page: Page, revision: PageRevision) -> content.PageSource:
 def export_pages(session: Session, content_dir: Path) -> int:
     """Write every published page back to content/pages in the canonical format; returns files written."""
     written = 0
-    rows = session.execute(
-        select(Page, PageRevision)
-        .join(PageLocale, PageLocale.page_id == Page.id)
-        .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
-        .order_by(Page.slug, PageRevision.lang)
-    ).all()
+    rows = session.execute(published_select(Page, PageRevision).order_by(Page.slug, PageRevision.lang)).all()
     for page, revision in rows:
         path = content_dir / "pages" / page.slug / f"{revision.lang}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,10 +163,7 @@ def export_pages(session: Session, content_dir: Path) -> int:
 
 def _published(session: Session, slug: str, lang: str) -> tuple[Page, PageRevision] | None:
     row = session.execute(
-        select(Page, PageRevision)
-        .join(PageLocale, PageLocale.page_id == Page.id)
-        .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
-        .where(Page.slug == slug, PageLocale.lang == lang)
+        published_select(Page, PageRevision).where(Page.slug == slug, PageLocale.lang == lang)
     ).first()
     return (row[0], row[1]) if row else None
 
@@ -217,9 +218,7 @@ def all_published(session: Session) -> list[tuple[str, str]]:
 def overdue_pages(session: Session, today: date) -> list[dict]:
     """Published English pages whose next review date has passed, oldest first."""
     rows = session.execute(
-        select(Page.slug, PageRevision.title, PageRevision.next_review_due)
-        .join(PageLocale, PageLocale.page_id == Page.id)
-        .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
+        published_select(Page.slug, PageRevision.title, PageRevision.next_review_due)
         .where(PageLocale.lang == "en", PageRevision.next_review_due < today)
         .order_by(PageRevision.next_review_due)
     ).all()
@@ -228,22 +227,17 @@ def overdue_pages(session: Session, today: date) -> list[dict]:
 
 def translation_status(session: Session, languages: list[str]) -> list[dict]:
     """For every page and language: missing, current or out-of-date, with the review status."""
-    english = {
-        slug: body_hash
-        for slug, body_hash in session.execute(
-            select(Page.slug, PageRevision.body_hash)
-            .join(PageLocale, PageLocale.page_id == Page.id)
-            .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
-            .where(PageLocale.lang == "en")
+    english = dict(
+        session.execute(
+            published_select(Page.slug, PageRevision.body_hash).where(PageLocale.lang == "en")
         ).all()
-    }
+    )
     translated = {
-        (slug, lang): (translated_from, review_status)
-        for slug, lang, translated_from, review_status in session.execute(
-            select(Page.slug, PageLocale.lang, PageRevision.translated_from, PageRevision.review_status)
-            .join(PageLocale, PageLocale.page_id == Page.id)
-            .join(PageRevision, PageRevision.id == PageLocale.published_revision_id)
-            .where(PageLocale.lang != "en")
+        (slug, lang): (origin, review)
+        for slug, lang, origin, review in session.execute(
+            published_select(
+                Page.slug, PageLocale.lang, PageRevision.translated_from, PageRevision.review_status
+            ).where(PageLocale.lang != "en")
         ).all()
     }
     rows = []

@@ -76,3 +76,13 @@ def test_pages_past_their_review_date_are_listed_for_staff(session, content_dir)
     assert services.overdue_pages(session, date(2027, 11, 22)) == []
     overdue = services.overdue_pages(session, date(2027, 11, 23))
     assert {row["slug"] for row in overdue} == {"example", "example-easy-read"}
+
+
+def test_staff_commands_report_overdue_pages_and_translation_status(app, runner, seeded, tmp_path):
+    overdue = runner.invoke(args=["pages", "overdue"])
+    assert overdue.exit_code == 0 and "0 pages overdue" in overdue.output
+    report = runner.invoke(args=["pages", "translations", "--status", "current"])
+    assert report.exit_code == 0, report.output
+    assert "ur   current      awaiting-translator-review" in report.output
+    exported = runner.invoke(args=["pages", "export", "--to", str(tmp_path / "out")])
+    assert exported.exit_code == 0 and "Wrote 3 page files" in exported.output

@@ -1,0 +1,44 @@
+"""`flask pages ...`: export content, and the staff reports on review dates and translations."""
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from alliance.extensions import db
+from alliance.pages import services
+
+pages_cli = AppGroup("pages", help="Content pages.")
+
+
+@pages_cli.command("export")
+@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), help="Folder (default: content/)")
+def export(target: Path | None) -> None:
+    """Write every published page back to content/pages in the canonical format."""
+    written = services.export_pages(db.session, target or Path(current_app.config["CONTENT_DIR"]))
+    click.echo(f"Wrote {written} page files")
+
+
+@pages_cli.command("overdue")
+def overdue() -> None:
+    """List pages whose next review date has passed."""
+    rows = services.overdue_pages(db.session, date.today())
+    for row in rows:
+        click.echo(f"{row['next_review_due']}  {row['slug']}  {row['title']}")
+    click.echo(f"{len(rows)} pages overdue for review")
+
+
+@pages_cli.command("translations")
+@click.option("--status", type=click.Choice(["missing", "current", "out-of-date"]), help="Only this status")
+def translations(status: str | None) -> None:
+    """Every page in every language: missing, current or out of date, and its review status."""
+    rows = services.translation_status(db.session, current_app.config["LANGUAGES"])
+    shown = [row for row in rows if status is None or row["status"] == status]
+    for row in shown:
+        click.echo(f"{row['lang']:4} {row['status']:12} {row['review_status'] or '':28} {row['slug']}")
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    click.echo(", ".join(f"{count} {name}" for name, count in sorted(counts.items())))
