@@ -19,6 +19,7 @@ def failing_client():
         abort(code)
 
     app.add_url_rule("/<lang>/fail/<int:code>", "fail", fail)
+    app.add_url_rule("/<lang>/echo", "echo", lambda: "received", methods=["POST"])
     return app.test_client()
 
 
@@ -47,16 +48,17 @@ def test_a_missing_page_under_a_language_is_a_404_in_that_language(client):
 
 
 def test_a_wrong_method_is_a_405_with_allow(client):
-    response = client.post("/en/")
-    # CSRF protection answers first on POST; a PUT shows the 405.
-    assert response.status_code in (400, 405)
-    response = client.put("/en/")
-    assert response.status_code == 405
-    assert "GET" in response.headers["Allow"]
+    for method in (client.post, client.put, client.delete):
+        response = method("/en/")
+        assert response.status_code == 405
+        assert "GET" in response.headers["Allow"]
 
 
-def test_a_post_without_a_csrf_token_is_refused(client):
-    assert client.post("/en/").status_code == 400
+def test_a_post_without_a_csrf_token_is_refused_with_a_page_in_the_readers_language(failing_client):
+    failing_client.application.config["WTF_CSRF_ENABLED"] = True
+    response = failing_client.post("/pl/echo", data={"anything": "typed"})
+    assert response.status_code == 400
+    assert 'lang="pl"' in response.get_data(as_text=True)
 
 
 def test_an_api_error_is_json(client):
