@@ -56,6 +56,17 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
     COMPRESS_MIN_BYTES = 512
+    SMTP_HOST = _env("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(_env("SMTP_PORT", "25"))
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env("SMTP_STARTTLS") == "1"
+    MAIL_FROM = _env("MAIL_FROM", "no-reply@example.nhs.uk")
+    STAFF_IDLE_TIMEOUT = 30 * 60
+    STAFF_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+    LOGIN_FAILURE_LIMIT = 10
+    LOGIN_FAILURE_WINDOW = 5 * 60
+    PASSWORD_RESET_LIFETIME = 60 * 60
 
     @classmethod
     def check(cls) -> None:

@@ -65,6 +65,10 @@ def setup_blueprints(app: Flask) -> None:
     register_seeder("pages", page_services.seed_pages)
     app.register_blueprint(pages_bp)
 
+    from alliance.backoffice.views import bp as backoffice_bp
+
+    app.register_blueprint(backoffice_bp)
+
 
 def register_errorhandlers(app: Flask) -> None:
     from alliance import errors

@@ -87,7 +87,9 @@ def create_admin(email: str, display_name: str, password: str) -> None:
         user_id = services.create_user(db.session, email, display_name, password, ["administrator"], hasher)
     except services.AccountError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Created administrator {email} (id {user_id})")
+    services.audit(db.session, "user.create", target=email, email="command line", roles=["administrator"])
+    db.session.commit()
+    click.echo(f"Created administrator {email} (id {user_id}). They set up MFA when they first sign in.")
 
 
 def _babel(*args: str) -> None:

@@ -6,12 +6,13 @@ field's description), the first error message, and the typed value, so nothing t
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import Field
+from wtforms import Field, ValidationError
 from wtforms import fields as wtf
 
 
@@ -224,3 +225,16 @@ class DateField(Field):
         except ValueError:
             self.data = None
             self.process_errors.append(_l("Enter a real date"))
+
+
+class EmailAddress:
+    """A plausible email address: something@domain.tld, no spaces. Deliverability is the mail server's job."""
+
+    pattern = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data and not self.pattern.match(field.data.strip()):
+            raise ValidationError(self.message)

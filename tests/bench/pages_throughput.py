@@ -22,7 +22,9 @@ PAGES = ["/en/", "/en/bowel-screening", "/ur/bowel-screening", "/en/symptoms", "
 def wrk(url: str, seconds: int, connections: int) -> dict:
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip", url],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = dict(re.findall(r"^\s+(50|90|99)%\s+([\d.]+\w+)", output, flags=re.MULTILINE))
@@ -46,15 +48,19 @@ def main() -> None:
     with gunicorn("tests.bench.bare_app:app") as bare:
         baseline = wrk(bare + "/", args.seconds, args.connections)
     print(f"{'URL':28} {'req/s':>9} {'p50':>9} {'p90':>9} {'p99':>9} {'ratio':>7} {'HTML gz':>8}")
-    print(f"{'bare Flask route':28} {baseline['rps']:9.0f} {baseline['latency'].get('50', '-'):>9} "
-          f"{baseline['latency'].get('90', '-'):>9} {baseline['latency'].get('99', '-'):>9} {1:7.2f}")
+    print(
+        f"{'bare Flask route':28} {baseline['rps']:9.0f} {baseline['latency'].get('50', '-'):>9} "
+        f"{baseline['latency'].get('90', '-'):>9} {baseline['latency'].get('99', '-'):>9} {1:7.2f}"
+    )
     with gunicorn("wsgi:app", {"ALLIANCE_ENV": "development"}, ready_path="/en/") as site:
         for path in PAGES:
             result = wrk(site + path, args.seconds, args.connections)
             assert result["non2xx"] == 0, f"{path}: {result['non2xx']} error responses"
-            print(f"{path:28} {result['rps']:9.0f} {result['latency'].get('50', '-'):>9} "
-                  f"{result['latency'].get('90', '-'):>9} {result['latency'].get('99', '-'):>9} "
-                  f"{result['rps'] / baseline['rps']:7.2f} {weight(site + path) / 1024:7.1f}K")
+            print(
+                f"{path:28} {result['rps']:9.0f} {result['latency'].get('50', '-'):>9} "
+                f"{result['latency'].get('90', '-'):>9} {result['latency'].get('99', '-'):>9} "
+                f"{result['rps'] / baseline['rps']:7.2f} {weight(site + path) / 1024:7.1f}K"
+            )
 
 
 if __name__ == "__main__":

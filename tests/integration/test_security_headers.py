@@ -2,7 +2,14 @@
 
 import re
 
-SAMPLE_VALUES = {"lang": "en", "slug": "screening", "filename": "css/app.css", "id": "1"}
+SAMPLE_VALUES = {
+    "lang": "en",
+    "slug": "screening",
+    "filename": "css/app.css",
+    "id": "1",
+    "user_id": "1",
+    "token": "x",
+}
 
 
 def every_get_url(app) -> list[str]:

@@ -14,7 +14,9 @@ pages_cli = AppGroup("pages", help="Content pages.")
 
 
 @pages_cli.command("export")
-@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), help="Folder (default: content/)")
+@click.option(
+    "--to", "target", type=click.Path(file_okay=False, path_type=Path), help="Folder (default: content/)"
+)
 def export(target: Path | None) -> None:
     """Write every published page back to content/pages in the canonical format."""
     written = services.export_pages(db.session, target or Path(current_app.config["CONTENT_DIR"]))

@@ -14,14 +14,28 @@ CONTENT = Path(__file__).resolve().parents[3] / "content"
 SCREENING = ["screening", "bowel-screening", "breast-screening", "cervical-screening", "lung-screening"]
 EASY_READ = [f"{slug}-easy-read" for slug in SCREENING]
 SYMPTOMS = [
-    "symptoms", "lung-cancer-symptoms", "bowel-cancer-symptoms", "breast-cancer-symptoms",
-    "prostate-cancer-symptoms", "skin-cancer-symptoms", "gynaecological-cancer-symptoms",
-    "head-and-neck-cancer-symptoms", "oesophageal-and-stomach-cancer-symptoms", "pancreatic-cancer-symptoms",
-    "blood-cancer-symptoms", "non-specific-symptoms",
+    "symptoms",
+    "lung-cancer-symptoms",
+    "bowel-cancer-symptoms",
+    "breast-cancer-symptoms",
+    "prostate-cancer-symptoms",
+    "skin-cancer-symptoms",
+    "gynaecological-cancer-symptoms",
+    "head-and-neck-cancer-symptoms",
+    "oesophageal-and-stomach-cancer-symptoms",
+    "pancreatic-cancer-symptoms",
+    "blood-cancer-symptoms",
+    "non-specific-symptoms",
 ]
 OTHER = ["about", "get-involved", "accessibility", "privacy", "contact"]
-TRANSLATED = SCREENING + ["symptoms", "lung-cancer-symptoms", "bowel-cancer-symptoms", "breast-cancer-symptoms",
-                          "prostate-cancer-symptoms", "get-involved"]
+TRANSLATED = SCREENING + [
+    "symptoms",
+    "lung-cancer-symptoms",
+    "bowel-cancer-symptoms",
+    "breast-cancer-symptoms",
+    "prostate-cancer-symptoms",
+    "get-involved",
+]
 COMMUNITY_LANGUAGES = [code for code in REGISTRY if code != "en"]
 
 

@@ -1,0 +1,31 @@
+"""Roles and what each may do. Every back-office view declares the permission it needs."""
+
+ROLES = ("administrator", "editor", "publisher", "directory_manager", "engagement_lead", "moderator")
+
+# Every signed-in member of staff may use their own account pages and the dashboard.
+STAFF = "staff"
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    "administrator": {
+        "users.manage",
+        "audit.read",
+        "content.edit",
+        "content.publish",
+        "directory.manage",
+        "research.manage",
+        "surveys.manage",
+        "moderation",
+    },
+    "editor": {"content.edit"},
+    "publisher": {"content.edit", "content.publish"},
+    "directory_manager": {"directory.manage", "research.manage"},
+    "engagement_lead": {"surveys.manage"},
+    "moderator": {"moderation"},
+}
+
+
+def permissions_for(roles: set[str]) -> set[str]:
+    granted = {STAFF}
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(role, set())
+    return granted

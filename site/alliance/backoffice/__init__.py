@@ -1,0 +1,1 @@
+"""The staff back-office under /backoffice: sign-in with MFA, accounts, roles and the audit log."""

@@ -1,0 +1,390 @@
+"""Back-office views: sign-in with MFA, password reset, account, staff accounts and the audit log."""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+import qrcode
+import qrcode.image.svg
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from markupsafe import Markup
+from sqlalchemy import select
+
+from alliance import i18n, mail
+from alliance.accounts import services
+from alliance.accounts.models import StaffUser
+from alliance.backoffice import auth
+from alliance.backoffice.forms import (
+    AuditFilterForm,
+    CodeForm,
+    EmptyForm,
+    NewPasswordForm,
+    NewUserForm,
+    PasswordResetRequestForm,
+    RolesForm,
+    SignInForm,
+)
+from alliance.extensions import db
+
+bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
+
+
+@bp.before_request
+def _staff_speak_english_and_must_be_allowed():
+    g.language = i18n.REGISTRY["en"]
+    return auth.enforce()
+
+
+@bp.after_request
+def _never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# The back-office menu: (endpoint, label, permission); items appear when both exist and are allowed.
+MENU = [
+    ("backoffice.users", "Staff accounts", "users.manage"),
+    ("backoffice.audit_log", "Audit log", "audit.read"),
+]
+
+
+@bp.context_processor
+def _backoffice_context() -> dict:
+    return {"staff": auth.current_staff(), "can": auth.can, "backoffice_menu": MENU}
+
+
+def _hasher():
+    return services.password_hasher(
+        current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]
+    )
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _locked_out(email: str) -> bool:
+    config = current_app.config
+    return services.is_locked_out(
+        db.session, email, _address(), config["LOGIN_FAILURE_LIMIT"], config["LOGIN_FAILURE_WINDOW"]
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/backoffice") and not target.startswith("//"):
+        return target
+    return url_for("backoffice.dashboard")
+
+
+LOCKED_MESSAGE = "Too many failed attempts. Wait 5 minutes, then try again."
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@auth.public
+def sign_in():
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data
+        if _locked_out(email):
+            form.form_errors.append(LOCKED_MESSAGE)
+            status = 429
+        else:
+            user_id = services.check_password(db.session, email, form.password.data, _hasher())
+            if user_id is None:
+                services.record_failure(db.session, email, _address())
+                services.audit(
+                    db.session, "sign-in.failure", target=email.strip().lower(), email=email.strip().lower()
+                )
+                db.session.commit()
+                form.password.errors.append("Email address or password is not right")
+            else:
+                user = db.session.get(StaffUser, user_id)
+                auth.start_pending(user)
+                session["next"] = _safe_next(request.args.get("next"))
+                target = "backoffice.sign_in_code" if user.totp_confirmed else "backoffice.mfa_setup"
+                return redirect(url_for(target))
+    return render_template(
+        "backoffice/sign_in.html", form=form, timed_out=request.args.get("timed_out") or g.get("timed_out")
+    ), status
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@auth.public
+def sign_in_code():
+    user = auth.pending_user()
+    if user is None or not user.totp_confirmed:
+        return redirect(url_for("backoffice.sign_in"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        if _locked_out(user.email):
+            form.form_errors.append(LOCKED_MESSAGE)
+            status = 429
+        elif services.verify_mfa(db.session, user.id, form.code.data):
+            target = session.get("next")
+            auth.sign_in(user)
+            services.audit(db.session, "sign-in.success", user)
+            db.session.commit()
+            return redirect(_safe_next(target))
+        else:
+            services.record_failure(db.session, user.email, _address())
+            services.audit(db.session, "sign-in.mfa-failure", user)
+            db.session.commit()
+            form.code.errors.append("The security code is not right, or has been used already")
+    return render_template("backoffice/sign_in_code.html", form=form), status
+
+
+def _qr_svg(uri: str) -> Markup:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode("utf-8").split("?>", 1)[-1]
+    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1))
+
+
+@bp.route("/mfa/setup", methods=["GET", "POST"])
+@auth.public
+def mfa_setup():
+    signed_in = auth.current_staff()
+    user = signed_in or auth.pending_user()
+    if user is None:
+        return redirect(url_for("backoffice.sign_in"))
+    if user.totp_confirmed and signed_in is None:
+        # Changing an authenticator needs a full sign-in first, with the current one.
+        return redirect(url_for("backoffice.sign_in_code"))
+    secret = session.get("mfa_candidate") or services.new_mfa_secret()
+    session["mfa_candidate"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.confirm_mfa_enrolment(db.session, user.id, secret, form.code.data)
+        except services.AccountError as error:
+            form.code.errors.append(str(error))
+        else:
+            services.audit(db.session, "mfa.enrol", user)
+            db.session.commit()
+            target = session.get("next")
+            auth.sign_in(user)
+            return render_template("backoffice/recovery_codes.html", codes=codes, next_url=_safe_next(target))
+    qr = _qr_svg(services.provisioning_uri(secret, user.email))
+    return render_template("backoffice/mfa_setup.html", form=form, secret=secret, qr=qr)
+
+
+@bp.route("/sign-out", methods=["GET", "POST"])
+@auth.requires("staff")
+def sign_out():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.audit(db.session, "sign-out", auth.current_staff())
+        db.session.commit()
+        auth.sign_out()
+        flash("You have signed out.")
+        return redirect(url_for("backoffice.sign_in"))
+    # Signing out changes state, so it takes a POST: the link in the header leads here.
+    return render_template("backoffice/sign_out.html", form=form)
+
+
+@bp.get("/")
+@auth.requires("staff")
+def dashboard():
+    return render_template("backoffice/dashboard.html")
+
+
+@bp.get("/account")
+@auth.requires("staff")
+def account():
+    return render_template("backoffice/account.html", form=EmptyForm())
+
+
+@bp.post("/account/sign-out-everywhere")
+@auth.requires("staff")
+def sign_out_everywhere():
+    if EmptyForm().validate_on_submit():
+        user = auth.current_staff()
+        services.sign_out_everywhere(db.session, user.id)
+        services.audit(db.session, "sign-out.everywhere", user)
+        db.session.commit()
+        auth.sign_out()
+        flash("You have been signed out on every device.")
+    return redirect(url_for("backoffice.sign_in"))
+
+
+@bp.post("/account/recovery-codes")
+@auth.requires("staff")
+def renew_recovery_codes():
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("backoffice.account"))
+    user = auth.current_staff()
+    codes = services.new_recovery_codes(db.session, user.id)
+    services.audit(db.session, "mfa.recovery-codes", user)
+    db.session.commit()
+    return render_template(
+        "backoffice/recovery_codes.html", codes=codes, next_url=url_for("backoffice.account")
+    )
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@auth.public
+def password_reset_request():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        found = services.create_reset_token(db.session, email, current_app.config["PASSWORD_RESET_LIFETIME"])
+        services.audit(db.session, "password.reset-request", target=email, email=email)
+        db.session.commit()
+        if found:
+            _user_id, token = found
+            _send_reset_mail(email, token)
+        return render_template("backoffice/password_reset_sent.html", email=email)
+    return render_template("backoffice/password_reset_request.html", form=form)
+
+
+def _send_reset_mail(email: str, token: str, first_time: bool = False) -> None:
+    link = url_for("backoffice.password_reset", token=token, _external=True)
+    minutes = current_app.config["PASSWORD_RESET_LIFETIME"] // 60
+    opening = "An account has been made for you" if first_time else "Someone asked to reset your password"
+    mail.send(
+        email,
+        f"{current_app.config['ALLIANCE_SHORT_NAME']} back-office: set your password",
+        f"{opening} on the {current_app.config['ALLIANCE_SHORT_NAME']} back-office.\n\n"
+        f"Set a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
+        "You will still need your authenticator app to sign in.\n"
+        "If you did not expect this email, you can ignore it.\n",
+    )
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@auth.public
+def password_reset(token: str):
+    if services.reset_token_user(db.session, token) is None:
+        return render_template("backoffice/password_reset_expired.html"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user_id = services.use_reset_token(db.session, token, form.password.data, _hasher())
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            services.audit(db.session, "password.reset", db.session.get(StaffUser, user_id))
+            db.session.commit()
+            auth.sign_out()
+            flash("Your password has been changed. Sign in with it and your authenticator app.")
+            return redirect(url_for("backoffice.sign_in"))
+    return render_template("backoffice/password_reset.html", form=form)
+
+
+@bp.get("/users")
+@auth.requires("users.manage")
+def users():
+    people = db.session.scalars(select(StaffUser).order_by(StaffUser.display_name)).all()
+    return render_template("backoffice/users.html", people=people, form=EmptyForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@auth.requires("users.manage")
+def user_new():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user_id = services.create_user(
+                db.session,
+                form.email.data,
+                form.display_name.data,
+                secrets.token_urlsafe(32),
+                form.roles.data,
+                _hasher(),
+            )
+        except services.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            email = form.email.data.strip().lower()
+            _user_id, token = services.create_reset_token(
+                db.session, email, current_app.config["PASSWORD_RESET_LIFETIME"]
+            )
+            services.audit(
+                db.session, "user.create", auth.current_staff(), target=email, roles=form.roles.data
+            )
+            db.session.commit()
+            _send_reset_mail(email, token, first_time=True)
+            flash(f"Account made for {email}. They have been emailed a link to set their password.")
+            return redirect(url_for("backoffice.user_edit", user_id=user_id))
+    return render_template("backoffice/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@auth.requires("users.manage")
+def user_edit(user_id: int):
+    person = db.session.get(StaffUser, user_id)
+    if person is None:
+        return render_template(
+            "errors/error.html", code=404, title="Page not found", message="No such account."
+        ), 404
+    form = RolesForm(data={"roles": sorted(person.role_set)} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        before = sorted(person.role_set)
+        services.set_roles(db.session, person.id, form.roles.data or [])
+        services.audit(
+            db.session,
+            "user.roles",
+            auth.current_staff(),
+            target=person.email,
+            before=before,
+            after=sorted(form.roles.data or []),
+        )
+        db.session.commit()
+        flash(f"Roles for {person.email} saved.")
+        return redirect(url_for("backoffice.user_edit", user_id=person.id))
+    return render_template("backoffice/user_edit.html", person=person, form=form, action_form=EmptyForm())
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@auth.requires("users.manage")
+def user_deactivate(user_id: int):
+    person = db.session.get(StaffUser, user_id)
+    if person is not None and EmptyForm().validate_on_submit() and person.id != auth.current_staff().id:
+        person.is_active = False
+        person.session_version += 1
+        services.audit(db.session, "user.deactivate", auth.current_staff(), target=person.email)
+        db.session.commit()
+        flash(f"{person.email} can no longer sign in.")
+    return redirect(url_for("backoffice.users"))
+
+
+def _audit_filter() -> tuple[AuditFilterForm, list]:
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", "Any action")] + [(a, a) for a in services.audit_actions(db.session)]
+    form.validate()
+    return form, services.audit_events(db.session, form.action.data or "", form.actor.data or "", limit=500)
+
+
+@bp.get("/audit")
+@auth.requires("audit.read")
+def audit_log():
+    form, rows = _audit_filter()
+    return render_template("backoffice/audit.html", form=form, rows=rows)
+
+
+@bp.get("/audit.csv")
+@auth.requires("audit.read")
+def audit_download():
+    form, rows = _audit_filter()
+    services.audit(db.session, "audit.export", auth.current_staff(), rows=len(rows))
+    db.session.commit()
+    return Response(
+        services.audit_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
+    )
