@@ -65,6 +65,7 @@ def setup_blueprints(app: Flask) -> None:
     register_seeder("pages", page_services.seed_pages)
     app.register_blueprint(pages_bp)
 
+    from alliance.backoffice import content_views  # noqa: F401  (adds the content routes)
     from alliance.backoffice.views import bp as backoffice_bp
 
     app.register_blueprint(backoffice_bp)

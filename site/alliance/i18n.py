@@ -74,7 +74,9 @@ def negotiate(accept: LanguageAccept, offered: list[str]) -> str:
 
 
 def _pull_language(endpoint: str | None, values: dict | None) -> None:
-    if values is None or "lang" not in values:
+    # Only the public prefix /<lang>/... is the reader's language; elsewhere (the back-office)
+    # a `lang` in the URL names the language being edited and stays a view argument.
+    if values is None or "lang" not in values or not request.url_rule.rule.startswith("/<lang>"):
         return
     code = values.pop("lang")
     language = get(code)
@@ -84,7 +86,11 @@ def _pull_language(endpoint: str | None, values: dict | None) -> None:
 
 
 def _add_language(endpoint: str, values: dict) -> None:
-    if "lang" in values or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+    if (
+        "lang" in values
+        or endpoint.startswith("backoffice.")
+        or not current_app.url_map.is_endpoint_expecting(endpoint, "lang")
+    ):
         return
     values["lang"] = current().code
 

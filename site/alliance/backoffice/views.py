@@ -55,6 +55,8 @@ def _never_cache(response: Response) -> Response:
 
 # The back-office menu: (endpoint, label, permission); items appear when both exist and are allowed.
 MENU = [
+    ("backoffice.content_list", "Content", "content.edit"),
+    ("backoffice.content_translations", "Translations", "content.edit"),
     ("backoffice.users", "Staff accounts", "users.manage"),
     ("backoffice.audit_log", "Audit log", "audit.read"),
 ]
@@ -62,7 +64,12 @@ MENU = [
 
 @bp.context_processor
 def _backoffice_context() -> dict:
-    return {"staff": auth.current_staff(), "can": auth.can, "backoffice_menu": MENU}
+    return {
+        "staff": auth.current_staff(),
+        "can": auth.can,
+        "backoffice_menu": MENU,
+        "languages": i18n.languages(),
+    }
 
 
 def _hasher():

@@ -44,3 +44,13 @@ def translations(status: str | None) -> None:
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     click.echo(", ".join(f"{count} {name}" for name, count in sorted(counts.items())))
+
+
+@pages_cli.command("publish-due")
+def publish_due() -> None:
+    """Publish approved revisions whose scheduled time has come (run every few minutes)."""
+    from alliance.pages import workflow
+
+    published = workflow.publish_due(db.session)
+    db.session.commit()
+    click.echo(f"Published {len(published)} scheduled revisions")

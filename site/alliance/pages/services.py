@@ -79,6 +79,34 @@ def _revision_from(source: content.PageSource, page: Page, number: int, file_has
     )
 
 
+def bump_versions(session: Session, langs: set[str]) -> None:
+    """Tell every node that pages changed: the page cache and these languages' search indexes."""
+    from alliance.search import index
+
+    for lang in sorted(langs):
+        index.bump(session, INDEX_NAMES_PREFIX + lang)
+    index.bump(session, "pages-content")
+
+
+def make_live(
+    session: Session, page_id: int, lang: str, revision: PageRevision | None, bump: bool = True
+) -> None:
+    """Make `revision` the one the public sees in `lang` (None takes the language down)."""
+    locale = session.scalar(select(PageLocale).where(PageLocale.page_id == page_id, PageLocale.lang == lang))
+    if locale is None:
+        locale = PageLocale(page_id=page_id, lang=lang)
+        session.add(locale)
+    if locale.published_revision_id is not None:
+        previous = session.get(PageRevision, locale.published_revision_id)
+        previous.status = "superseded" if revision is not None else "unpublished"
+    locale.published_revision_id = revision.id if revision is not None else None
+    if revision is not None:
+        revision.status = "published"
+    session.flush()
+    if bump:
+        bump_versions(session, {lang})
+
+
 def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
     """Load every page file. A changed file adds a revision; an unchanged one adds nothing."""
     sources, errors = content.read_tree(content_dir)

@@ -8,7 +8,13 @@ from tests.factories import make_staff
 from tests.integration.backoffice.conftest import signed_in_client
 
 # Ids that match no account: the walk checks access, it must not change the accounts doing the walking.
-SAMPLE_VALUES = {"user_id": "999999", "token": "not-a-real-token"}
+SAMPLE_VALUES = {
+    "user_id": "999999",
+    "token": "not-a-real-token",
+    "slug": "no-such-page",
+    "lang": "ur",
+    "revision_id": "999999",
+}
 SESSION_ENDING = {"backoffice.sign_out", "backoffice.sign_out_everywhere"}
 
 

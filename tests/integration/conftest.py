@@ -6,7 +6,7 @@ import pytest
 from alliance.pages import services
 from alliance.search import index
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "content"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 
 
 @pytest.fixture

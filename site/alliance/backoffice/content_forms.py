@@ -1,0 +1,33 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Length, Optional
+
+from alliance.forms import DateField, StringField, TextAreaField
+
+
+class PageEditForm(FlaskForm):
+    base_revision_id = HiddenField()
+    title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=200)])
+    summary = TextAreaField(
+        "Summary",
+        description="One or two sentences for search results and links shared on social media.",
+        validators=[Optional(), Length(max=500)],
+    )
+    body = TextAreaField(
+        "Page text (Markdown)",
+        description="Headings start with ##. Link to another page with (page:slug). See content/README.md "
+        "for inset text, warnings, care cards, details and do and don't lists.",
+        validators=[DataRequired("Enter the page text"), Length(max=60000)],
+    )
+    last_reviewed = DateField("Last reviewed", description="For example, 22 11 2026")
+    next_review_due = DateField("Next review due")
+    sources = TextAreaField(
+        "Sources",
+        description="One per line, as: Title | https://address",
+        validators=[Optional(), Length(max=5000)],
+    )
+
+
+class ScheduleForm(FlaskForm):
+    publish_on = DateField("Publish on (leave empty to publish now)")
+    publish_time = StringField("At (24-hour time, for example 09:30)", validators=[Optional(), Length(max=5)])

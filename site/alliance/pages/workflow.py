@@ -1,0 +1,261 @@
+"""Editing and publishing pages: drafts, review, approval, publishing now or later, restore, diff.
+
+Every save is a new revision; nothing is overwritten. A save names the revision it started from,
+so a second editor saving over someone else's newer work is told, and loses nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliance.database import utcnow
+from alliance.pages import content
+from alliance.pages.models import Page, PageLocale, PageRevision
+from alliance.pages.services import make_live
+
+
+class WorkflowError(ValueError):
+    """An action the workflow does not allow now; the message is safe to show."""
+
+
+class EditConflict(WorkflowError):
+    def __init__(self, latest_id: int):
+        super().__init__(
+            "Someone else saved this page after you opened it. Your text is below: compare and save again."
+        )
+        self.latest_id = latest_id
+
+
+@dataclass
+class Draft:
+    title: str
+    summary: str
+    body: str
+    last_reviewed: date | None
+    next_review_due: date | None
+    sources: list[dict]
+
+
+def parse_sources(text: str) -> list[dict]:
+    """Sources typed one per line as 'Title | https://address'."""
+    sources = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        title, _bar, url = line.rpartition("|")
+        title, url = title.strip(), url.strip()
+        if not title or not url.startswith("https://") or " " in url:
+            raise WorkflowError(f"Source on line {number}: write it as 'Title | https://address'")
+        sources.append({"title": title, "url": url})
+    return sources
+
+
+def sources_text(sources_json: str) -> str:
+    return "\n".join(f"{s['title']} | {s['url']}" for s in json.loads(sources_json or "[]"))
+
+
+def latest_revision(session: Session, page_id: int, lang: str) -> PageRevision | None:
+    return session.scalar(
+        select(PageRevision)
+        .where(PageRevision.page_id == page_id, PageRevision.lang == lang)
+        .order_by(PageRevision.number.desc())
+        .limit(1)
+    )
+
+
+def _page(session: Session, slug: str) -> Page:
+    page = session.scalar(select(Page).where(Page.slug == slug))
+    if page is None:
+        raise WorkflowError(f"There is no page called {slug}")
+    return page
+
+
+def save_draft(
+    session: Session, slug: str, lang: str, draft: Draft, author_id: int, base_revision_id: int | None
+) -> int:
+    """Save a new draft revision and return its id; raise EditConflict if someone saved since base."""
+    page = _page(session, slug)
+    latest = latest_revision(session, page.id, lang)
+    if latest is not None and latest.id != base_revision_id:
+        raise EditConflict(latest.id)
+    if not draft.title.strip():
+        raise WorkflowError("Enter a title")
+    if page.clinical and lang == "en":
+        if not draft.sources:
+            raise WorkflowError("A clinical page must name its sources")
+        if not (draft.last_reviewed and draft.next_review_due):
+            raise WorkflowError("A clinical page needs a last reviewed date and a next review date")
+    if draft.last_reviewed and draft.next_review_due and draft.next_review_due <= draft.last_reviewed:
+        raise WorkflowError("The next review date must be after the last reviewed date")
+    english = None
+    if lang != "en":
+        english_locale = session.scalar(
+            select(PageLocale).where(PageLocale.page_id == page.id, PageLocale.lang == "en")
+        )
+        english = session.get(PageRevision, english_locale.published_revision_id) if english_locale else None
+    body = draft.body.strip() + "\n"
+    revision = PageRevision(
+        page_id=page.id,
+        lang=lang,
+        number=(latest.number + 1) if latest else 1,
+        title=draft.title.strip(),
+        summary=draft.summary.strip(),
+        body=body,
+        last_reviewed=draft.last_reviewed,
+        next_review_due=draft.next_review_due,
+        sources=json.dumps(draft.sources, ensure_ascii=False),
+        body_hash=content.body_hash(body),
+        source_hash="",
+        translated_from=english.body_hash if english else None,
+        review_status="awaiting-translator-review" if lang != "en" else None,
+        translator_note=latest.translator_note if latest and lang != "en" else None,
+        origin="staff",
+        status="draft",
+        author_id=author_id,
+    )
+    session.add(revision)
+    session.flush()
+    return revision.id
+
+
+def _revision(session: Session, revision_id: int) -> PageRevision:
+    revision = session.get(PageRevision, revision_id)
+    if revision is None:
+        raise WorkflowError("There is no such revision")
+    return revision
+
+
+def submit_for_review(session: Session, revision_id: int) -> None:
+    revision = _revision(session, revision_id)
+    if revision.status != "draft":
+        raise WorkflowError("Only a draft can be sent for review")
+    revision.status = "in_review"
+
+
+def approve(session: Session, revision_id: int, approver_id: int) -> None:
+    """Approve a revision in review. On clinical pages the approver cannot be its author."""
+    revision = _revision(session, revision_id)
+    page = session.get(Page, revision.page_id)
+    if revision.status != "in_review":
+        raise WorkflowError("Only a revision in review can be approved")
+    if page.clinical and revision.author_id == approver_id:
+        raise WorkflowError("Clinical pages need a publisher who is not the author to approve them")
+    revision.status = "approved"
+    revision.approved_by_id = approver_id
+    if revision.lang != "en":
+        revision.review_status = "reviewed"
+
+
+def publish(session: Session, revision_id: int, at: datetime | None = None) -> str:
+    """Publish an approved revision now, or schedule it; returns "published" or "scheduled"."""
+    revision = _revision(session, revision_id)
+    if revision.status != "approved":
+        raise WorkflowError("Only an approved revision can be published")
+    if at is not None and at > utcnow():
+        revision.publish_at = at
+        return "scheduled"
+    revision.publish_at = None
+    make_live(session, revision.page_id, revision.lang, revision)
+    return "published"
+
+
+def publish_due(session: Session, now: datetime | None = None) -> list[int]:
+    """Publish every approved revision whose scheduled time has come; returns their ids."""
+    now = now or utcnow()
+    due = session.scalars(
+        select(PageRevision).where(PageRevision.status == "approved", PageRevision.publish_at.is_not(None))
+    ).all()
+    published = []
+    for revision in due:
+        moment = (
+            revision.publish_at
+            if revision.publish_at.tzinfo
+            else revision.publish_at.replace(tzinfo=now.tzinfo)
+        )
+        if moment <= now:
+            revision.publish_at = None
+            make_live(session, revision.page_id, revision.lang, revision)
+            published.append(revision.id)
+    return published
+
+
+def unpublish(session: Session, slug: str, lang: str) -> None:
+    page = _page(session, slug)
+    make_live(session, page.id, lang, None)
+
+
+def restore(session: Session, revision_id: int, author_id: int) -> int:
+    """Copy an old revision into a new draft on top of the latest one."""
+    old = _revision(session, revision_id)
+    page = session.get(Page, old.page_id)
+    latest = latest_revision(session, page.id, old.lang)
+    draft = Draft(
+        old.title, old.summary, old.body, old.last_reviewed, old.next_review_due, json.loads(old.sources)
+    )
+    return save_draft(session, page.slug, old.lang, draft, author_id, latest.id if latest else None)
+
+
+def diff_lines(session: Session, from_id: int, to_id: int) -> list[tuple[str, str]]:
+    """A readable line diff of two revisions: (kind, text) with kind one of ' ', '+', '-'."""
+    a, b = _revision(session, from_id), _revision(session, to_id)
+
+    def lines(rev: PageRevision) -> list[str]:
+        return [f"Title: {rev.title}", f"Summary: {rev.summary}", ""] + rev.body.splitlines()
+
+    rows = []
+    for line in difflib.ndiff(lines(a), lines(b)):
+        kind = line[:1]
+        if kind in (" ", "+", "-"):
+            rows.append((kind, line[2:]))
+    return rows
+
+
+def revisions(session: Session, slug: str, lang: str) -> list[PageRevision]:
+    page = _page(session, slug)
+    return list(
+        session.scalars(
+            select(PageRevision)
+            .where(PageRevision.page_id == page.id, PageRevision.lang == lang)
+            .order_by(PageRevision.number.desc())
+        )
+    )
+
+
+def translation_dashboard(
+    session: Session, languages: list[str]
+) -> tuple[list[dict], dict[str, dict[str, int]]]:
+    """Every page in every language: missing, draft, awaiting review, reviewed or out of date, with counts."""
+    pages = session.scalars(select(Page).order_by(Page.section, Page.order, Page.slug)).all()
+    english_hash = {}
+    rows, counts = [], {lang: {} for lang in languages if lang != "en"}
+    for page in pages:
+        english_locale = session.scalar(
+            select(PageLocale).where(PageLocale.page_id == page.id, PageLocale.lang == "en")
+        )
+        if english_locale is None or english_locale.published_revision_id is None:
+            continue
+        english = session.get(PageRevision, english_locale.published_revision_id)
+        english_hash[page.slug] = english.body_hash
+        for lang in counts:
+            latest = latest_revision(session, page.id, lang)
+            if latest is None:
+                state = "missing"
+            elif latest.status in ("draft",):
+                state = "draft"
+            elif latest.status in ("in_review", "approved"):
+                state = "awaiting review"
+            elif latest.translated_from != english.body_hash:
+                state = "out of date"
+            elif latest.review_status == "reviewed":
+                state = "reviewed"
+            else:
+                state = "awaiting review"
+            rows.append({"slug": page.slug, "title": english.title, "lang": lang, "state": state})
+            counts[lang][state] = counts[lang].get(state, 0) + 1
+    return rows, counts
