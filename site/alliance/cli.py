@@ -96,21 +96,15 @@ def _babel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def extract_to(target: str) -> None:
+    """Extract every interface string under site/ into the template `target`."""
+    _babel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", target, "site")
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Extract interface strings into translations/messages.pot."""
-    _babel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        "translations/messages.pot",
-        "site",
-    )
+    extract_to("translations/messages.pot")
 
 
 @translate_cli.command("update")

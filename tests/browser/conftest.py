@@ -46,8 +46,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The site with its demo content, served from a thread for the whole browser session."""
+def live_app(tmp_path_factory):
+    """The site with its demo content, as the browser tests' server runs it."""
     directory = tmp_path_factory.mktemp("browser")
     app = create_app(
         "test",
@@ -60,7 +60,13 @@ def live_server(tmp_path_factory):
         db.upgrade()
     result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The site served from a thread for the whole browser session."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -1,14 +1,13 @@
 """Interface translations: the template is current, every catalogue complete, compiled and reviewed-status marked."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from alliance.cli import extract_to
 from alliance.i18n import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,26 +26,7 @@ def _msgids(path: Path) -> set[str]:
 
 def test_messages_pot_is_up_to_date_with_the_code(tmp_path):
     fresh = tmp_path / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "--no-location",
-            "--sort-output",
-            "-o",
-            str(fresh),
-            "site",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    extract_to(str(fresh))
     assert _msgids(fresh) == _msgids(TRANSLATIONS / "messages.pot"), (
         "run `make translations` (flask translate extract)"
     )

@@ -1,0 +1,92 @@
+"""Stories in the back-office: an editor drafts, a publisher approves, the public sees it."""
+
+import time
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from alliance.extensions import db
+from tests.factories import PASSWORD, StaffUserFactory
+
+
+@pytest.fixture(scope="module")
+def staff(live_app):
+    """An editor who has not set up MFA yet, and a publisher who has."""
+    with live_app.app_context():
+        editor = StaffUserFactory(
+            email="editor.browser@example.nhs.uk", roles="editor", totp_secret=None, totp_confirmed=False
+        )
+        publisher = StaffUserFactory(email="publisher.browser@example.nhs.uk", roles="publisher")
+        db.session.add_all([editor, publisher])
+        db.session.commit()
+        return {"editor": editor.email, "publisher": (publisher.email, publisher.totp_secret)}
+
+
+def given_i_sign_in(page, base, email):
+    page.goto(f"{base}/backoffice/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_an_edit_is_drafted_reviewed_approved_by_someone_else_and_published(
+    page, browser, live_server, staff, check_accessibility
+):
+    # The editor signs in for the first time and sets up an authenticator app.
+    given_i_sign_in(page, live_server, staff["editor"])
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    check_accessibility("MFA set-up")
+    secret = page.locator("#mfa-secret").inner_text()
+    page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    page.get_by_role("link", name="I have saved my recovery codes").click()
+    check_accessibility("dashboard")
+
+    # They draft a change to the English bowel screening page and send it for review.
+    page.goto(f"{live_server}/backoffice/content")
+    check_accessibility("content list")
+    page.goto(f"{live_server}/backoffice/content/bowel-screening/en/edit")
+    body = page.get_by_label("Page text (Markdown)")
+    body.fill(body.input_value() + "\n\nThis sentence was added in the back-office.\n")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".app-preview")).to_contain_text("This sentence was added in the back-office.")
+    check_accessibility("edit with preview")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".app-flash")).to_contain_text("Draft saved")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.locator(".app-flash")).to_contain_text("Sent for review")
+    check_accessibility("revisions")
+
+    # A publisher signs in with their code, approves and publishes.
+    other = browser.new_context().new_page()
+    other.route("https://assets.nhs.uk/**", lambda route: route.abort())
+    email, secret = staff["publisher"]
+    given_i_sign_in(other, live_server, email)
+    other.get_by_label("Security code").fill(pyotp.TOTP(secret).at(time.time()))
+    other.get_by_role("button", name="Sign in").click()
+    other.goto(f"{live_server}/backoffice/content/bowel-screening/en")
+    other.get_by_role("button", name="Approve").click()
+    other.get_by_role("button", name="Publish", exact=True).click()
+    expect(other.locator(".app-flash")).to_contain_text("Published")
+
+    # The public sees it, and the Urdu translation shows as out of date.
+    other.goto(f"{live_server}/en/bowel-screening")
+    expect(other.locator("article")).to_contain_text("This sentence was added in the back-office.")
+    other.goto(f"{live_server}/backoffice/content/translations?lang=ur&state=out+of+date")
+    expect(other.locator("table").last).to_contain_text("Bowel cancer screening")
+    check_other = other
+    other.goto(f"{live_server}/backoffice/audit")
+    expect(check_other.locator("table")).to_contain_text("content.published")
+    other.context.close()
+
+
+def test_every_back_office_task_page_passes_axe(page, live_server, staff, check_accessibility):
+    page.goto(f"{live_server}/backoffice/sign-in")
+    check_accessibility("sign in")
+    page.goto(f"{live_server}/backoffice/password-reset")
+    check_accessibility("password reset")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    check_accessibility("password reset with an error")
