@@ -32,9 +32,7 @@ MESSAGES = {
     ),
     500: (
         _l("Sorry, there is a problem with the service"),
-        _l(
-            "Try again later. If you need medical help now, call 111 or go to 111.nhs.uk. In an emergency, call 999."
-        ),
+        _l("Try again later."),
     ),
 }
 
