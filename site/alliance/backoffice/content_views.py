@@ -85,7 +85,7 @@ def _draft_from(form: PageEditForm) -> workflow.Draft:
 
 
 def readability(body: str) -> float:
-    return round(textstat.flesch_kincaid_grade(markdown.plain_text(body)), 1) if body.strip() else 0.0
+    return round(textstat.flesch_kincaid_grade(markdown.readable_text(body)), 1) if body.strip() else 0.0
 
 
 @bp.route("/content/<slug>/<lang>/edit", methods=["GET", "POST"])

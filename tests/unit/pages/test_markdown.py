@@ -3,7 +3,7 @@
 import pytest
 
 from alliance import create_app
-from alliance.pages.markdown import plain_text, render
+from alliance.pages.markdown import plain_text, readable_text, render
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +70,8 @@ def test_phone_numbers_and_postcodes_are_kept_left_to_right(en):
 def test_plain_text_keeps_the_words_and_drops_the_markup():
     text = plain_text("## Heading\n\n::: care urgent Ask now if:\n- **blood** in your poo\n:::")
     assert text == "Heading Ask now if: blood in your poo"
+
+
+def test_readable_text_makes_each_list_item_and_heading_a_sentence():
+    text = readable_text("## When to get help\n\n- a cough\n- **blood** in your poo:\n\nSee a GP.")
+    assert text == "When to get help. a cough. blood in your poo. See a GP."
