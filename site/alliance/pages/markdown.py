@@ -223,12 +223,19 @@ def plain_text(text: str) -> str:
 def readable_text(text: str) -> str:
     """The page's words as sentences, for readability scores: each heading, list item and paragraph is
     one sentence, as a reader takes it, rather than one run-on sentence per list."""
-    text = re.sub(r"^:::[ ]*(?:inset|warning|details|do|dont|care(?:[ ]+(?:non-urgent|urgent|emergency))?)?[ ]*", "", text, flags=re.MULTILINE)
+    text = re.sub(
+        r"^:::[ ]*(?:inset|warning|details|do|dont|care(?:[ ]+(?:non-urgent|urgent|emergency))?)?[ ]*",
+        "",
+        text,
+        flags=re.MULTILINE,
+    )
     sentences = []
     for token in MarkdownIt("commonmark").parse(text):
         if token.type != "inline":
             continue
-        words = "".join(child.content for child in token.children or [] if child.type in ("text", "code_inline"))
+        words = "".join(
+            child.content for child in token.children or [] if child.type in ("text", "code_inline")
+        )
         words = re.sub(r"\s+", " ", words).strip()
         if words:
             sentences.append(words if words[-1] in ".!?" else words.rstrip(":;,") + ".")

@@ -75,6 +75,8 @@ def _documents_for(lang: str):
                 "body": body,
                 "spell": " ".join([revision.title, revision.summary, body]),
                 "order": page.order,
+                # Easy Read versions come after the standard page they accompany.
+                "_boost": 0.6 if page.standard_slug else 1.0,
             }
 
     return documents
