@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ class IndexDefinition:
 
 REGISTRY: dict[str, IndexDefinition] = {}
 _lock = threading.Lock()
-_open: dict[tuple[str, str], tuple[int, whoosh_index.Index]] = {}
+_open: dict[tuple[str, str], tuple[str, whoosh_index.Index]] = {}
 
 
 def register(definition: IndexDefinition) -> None:
@@ -35,6 +36,10 @@ def current_version(session: Session, name: str) -> int:
     return session.scalar(select(IndexVersion.version).where(IndexVersion.name == name)) or 0
 
 
+def current_token(session: Session, name: str) -> str:
+    return session.scalar(select(IndexVersion.token).where(IndexVersion.name == name)) or "initial"
+
+
 def bump(session: Session, name: str) -> int:
     """Record that the data behind an index changed. Call inside the writing transaction."""
     row = session.get(IndexVersion, name, with_for_update=True)
@@ -42,21 +47,22 @@ def bump(session: Session, name: str) -> int:
         row = IndexVersion(name=name, version=0)
         session.add(row)
     row.version += 1
+    row.token = uuid.uuid4().hex
     session.flush()
     return row.version
 
 
-def _dir_for(index_dir: str, name: str, version: int) -> Path:
-    return Path(index_dir) / f"{name}.v{version}"
+def _dir_for(index_dir: str, name: str, token: str) -> Path:
+    return Path(index_dir) / f"{name}.{token}"
 
 
-def build(session: Session, index_dir: str, name: str, version: int) -> Path:
-    """Write the index for `version` next to the old one, then move it into place in one rename."""
+def build(session: Session, index_dir: str, name: str, token: str) -> Path:
+    """Write the index for `token` next to the old one, then move it into place in one rename."""
     definition = REGISTRY[name]
-    target = _dir_for(index_dir, name, version)
+    target = _dir_for(index_dir, name, token)
     if target.exists():
         return target
-    staging = Path(index_dir) / f".{name}.v{version}.{os.getpid()}.{threading.get_ident()}"
+    staging = Path(index_dir) / f".{name}.{token}.{os.getpid()}.{threading.get_ident()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     ix = whoosh_index.create_in(str(staging), definition.schema())
@@ -69,18 +75,15 @@ def build(session: Session, index_dir: str, name: str, version: int) -> Path:
     except OSError:
         # Another worker finished the same version first; theirs is as good as ours.
         shutil.rmtree(staging, ignore_errors=True)
-    _remove_old(index_dir, name, keep=version)
+    _remove_old(index_dir, name, keep=target)
     return target
 
 
-def _remove_old(index_dir: str, name: str, keep: int) -> None:
-    for path in Path(index_dir).glob(f"{name}.v*"):
-        try:
-            version = int(path.name.rsplit(".v", 1)[1])
-        except ValueError:
-            continue
-        # Keep the previous version a while: a worker may still be reading it.
-        if version < keep - 1:
+def _remove_old(index_dir: str, name: str, keep: Path) -> None:
+    # Keep the newest few: a worker may still be reading the one it had open.
+    folders = sorted(Path(index_dir).glob(f"{name}.*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in folders[3:]:
+        if path != keep:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -90,25 +93,25 @@ def rebuild(session: Session, index_dir: str, names: Iterable[str] | None = None
     for name in names or list(REGISTRY):
         version = bump(session, name)
         session.commit()
-        build(session, index_dir, name, version)
+        build(session, index_dir, name, current_token(session, name))
         built[name] = version
     return built
 
 
 def open_index(session: Session, index_dir: str, name: str) -> whoosh_index.Index:
     """The index matching the database's current version, built here first if this node lacks it."""
-    version = current_version(session, name)
+    token = current_token(session, name)
     key = (index_dir, name)
     cached = _open.get(key)
-    if cached and cached[0] == version:
+    if cached and cached[0] == token:
         return cached[1]
     with _lock:
         cached = _open.get(key)
-        if cached and cached[0] == version:
+        if cached and cached[0] == token:
             return cached[1]
-        path = _dir_for(index_dir, name, version)
+        path = _dir_for(index_dir, name, token)
         if not path.exists():
-            build(session, index_dir, name, version)
+            build(session, index_dir, name, token)
         ix = whoosh_index.open_dir(str(path))
-        _open[key] = (version, ix)
+        _open[key] = (token, ix)
         return ix
