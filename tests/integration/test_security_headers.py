@@ -55,3 +55,24 @@ def test_each_page_gets_a_fresh_nonce_used_by_its_scripts(client):
 
 def test_hsts_is_off_outside_production(client):
     assert "Strict-Transport-Security" not in client.get("/en/").headers
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(client):
+    response = client.get("/backoffice/sign-in")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http in development and tests
+
+
+def test_the_session_cookie_is_secure_in_production(monkeypatch):
+    import config
+    from alliance import create_app
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    app = create_app("production", {"DATABASE_URL": "sqlite://"})
+    with app.app_context():
+        from alliance.extensions import db
+
+        db.upgrade()
+    cookie = app.test_client().get("/backoffice/sign-in", base_url="https://localhost").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
