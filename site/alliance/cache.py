@@ -1,38 +1,92 @@
-"""Rendered public pages, cached per (path, language, content version).
+"""Rendered public pages, cached per (path and query, content version), served fresh to every reader.
 
-Pages are rendered with a placeholder where the per-request CSP nonce goes and the real nonce is
-put in on the way out, so a cached page never reuses a nonce. Publishing bumps the content
-version, so a cached page is never served stale. Storage is in-process here; several nodes each
-keep their own copy, which stays correct because the version comes from the shared database.
+A page is rendered once with a placeholder where the per-request CSP nonce goes. It is kept as the
+pieces between placeholders, each also deflated on its own, so a cache hit costs no rendering and no
+compression: the reader's nonce is deflated (a few bytes) and the pieces are joined into one valid
+gzip stream. Hits are answered by a small WSGI layer in front of Flask; misses go through Flask.
+
+Publishing bumps the content version in the database. Each process re-reads that version at most
+once a second (and at once after a change it made itself), so every node serves new content within
+about a second, and never a page from an older version than it has seen.
 """
 
 from __future__ import annotations
 
+import secrets
+import struct
 import threading
+import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, make_response, request
+from sqlalchemy import text
+
+from alliance import security
 
 NONCE_PLACEHOLDER = "__app_csp_nonce__"
+VERSION_NAME = "pages-content"
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+
+def _deflate(data: bytes, level: int) -> bytes:
+    """Raw deflate ending on a byte boundary with no history, so pieces can be joined."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+_FINAL_BLOCK = zlib.compressobj(6, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+
+
+@dataclass
+class CachedPage:
+    version: int
+    parts: list[bytes]
+    deflated: list[bytes]
+
+    @classmethod
+    def from_html(cls, html: str, version: int) -> CachedPage:
+        parts = [part.encode("utf-8") for part in html.split(NONCE_PLACEHOLDER)]
+        return cls(version, parts, [_deflate(part, 6) for part in parts])
+
+    def plain(self, nonce: str) -> bytes:
+        return nonce.encode("ascii").join(self.parts)
+
+    def gzipped(self, nonce: str) -> bytes:
+        nonce_bytes = nonce.encode("ascii")
+        nonce_deflated = _deflate(nonce_bytes, 1)
+        chunks, crc, size = [GZIP_HEADER], 0, 0
+        for index, (part, deflated) in enumerate(zip(self.parts, self.deflated, strict=True)):
+            if index:
+                chunks.append(nonce_deflated)
+                crc = zlib.crc32(nonce_bytes, crc)
+                size += len(nonce_bytes)
+            chunks.append(deflated)
+            crc = zlib.crc32(part, crc)
+            size += len(part)
+        chunks.append(_FINAL_BLOCK)
+        chunks.append(struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF))
+        return b"".join(chunks)
 
 
 class PageCache:
     def __init__(self, max_entries: int = 2000):
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple, tuple[str, int]] = OrderedDict()
+        self._entries: OrderedDict[str, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> tuple[str, int] | None:
+    def get(self, key: str) -> CachedPage | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: tuple, html: str, status: int) -> None:
+    def put(self, key: str, entry: CachedPage) -> None:
         with self._lock:
-            self._entries[key] = (html, status)
+            self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -42,27 +96,98 @@ class PageCache:
             self._entries.clear()
 
 
+class ContentVersion:
+    """The content version from the database, re-read at most every `ttl` seconds."""
+
+    def __init__(self, read: Callable[[], int], ttl: float = 1.0):
+        self._read, self.ttl = read, ttl
+        self._value, self._at = 0, 0.0
+
+    def current(self) -> int:
+        now = time.monotonic()
+        if now - self._at > self.ttl:
+            self._value, self._at = self._read(), now
+        return self._value
+
+    def expire(self) -> None:
+        self._at = 0.0
+
+
+_versions: list[ContentVersion] = []
+
+
+def content_changed() -> None:
+    """This process changed content: re-read the version on the next request."""
+    for version in _versions:
+        version.expire()
+
+
+class CachedPageMiddleware:
+    """Answers cache hits before Flask; everything else goes to Flask unchanged."""
+
+    def __init__(self, flask_app: Flask, wsgi_app):
+        self.flask_app, self.wsgi_app = flask_app, wsgi_app
+        self.cache: PageCache = flask_app.extensions["page_cache"]
+        self.versions = flask_app.extensions["content_version"]
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "GET" or not self.flask_app.config["PAGE_CACHE"]:
+            return self.wsgi_app(environ, start_response)
+        key = environ.get("PATH_INFO", "") + (
+            "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""
+        )
+        entry = self.cache.get(key)
+        if entry is None or entry.version != self.versions.current():
+            return self.wsgi_app(environ, start_response)
+        nonce = secrets.token_urlsafe(16)
+        gzip_ok = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        body = entry.gzipped(nonce) if gzip_ok else entry.plain(nonce)
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Vary", "Accept-Encoding"),
+        ]
+        if gzip_ok:
+            headers.append(("Content-Encoding", "gzip"))
+        headers.extend(security.header_items(nonce, self.flask_app.config["HSTS"]))
+        start_response("200 OK", headers)
+        return [body]
+
+
 def init_app(app: Flask) -> None:
+    from alliance.extensions import db
+
+    def read_version() -> int:
+        with app.app_context(), db.engine.connect() as connection:
+            value = connection.execute(
+                text("SELECT version FROM index_versions WHERE name = :name"), {"name": VERSION_NAME}
+            ).scalar()
+        return value or 0
+
     app.extensions["page_cache"] = PageCache()
+    version = ContentVersion(read_version)
+    app.extensions["content_version"] = version
+    _versions.append(version)
+    app.wsgi_app = CachedPageMiddleware(app, app.wsgi_app)
 
 
-def cached_page(version: int, lang: str, render: Callable[[], tuple[str, int]]) -> Response:
-    """Serve `render()`'s page from the cache for this path, language and content version."""
+def cached_page(version: int, render: Callable[[], tuple[str, int]]) -> Response:
+    """Render a page (on a cache miss) and keep it for this path and content version."""
     nonce = g.csp_nonce
     if not current_app.config["PAGE_CACHE"]:
         html, status = render()
         return make_response(html, status)
-    key = (request.full_path, lang, version)
+    key = request.path + ("?" + request.query_string.decode("latin-1") if request.query_string else "")
     cache: PageCache = current_app.extensions["page_cache"]
     entry = cache.get(key)
-    if entry is None:
+    if entry is None or entry.version != version:
         g.csp_nonce = NONCE_PLACEHOLDER
         try:
             html, status = render()
         finally:
             g.csp_nonce = nonce
-        entry = (html, status)
-        if status == 200:
-            cache.put(key, html, status)
-    html, status = entry
-    return make_response(html.replace(NONCE_PLACEHOLDER, nonce), status)
+        if status != 200:
+            return make_response(html.replace(NONCE_PLACEHOLDER, nonce), status)
+        entry = CachedPage.from_html(html, version)
+        cache.put(key, entry)
+    return make_response(entry.plain(nonce), 200)

@@ -25,6 +25,21 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+def header_items(nonce: str, hsts: bool) -> list[tuple[str, str]]:
+    """Every security header for a response whose scripts carry `nonce`."""
+    items = [
+        ("Content-Security-Policy", content_security_policy(nonce)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()"),
+    ]
+    if hsts:
+        items.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return items
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _make_nonce() -> None:
@@ -33,13 +48,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         nonce = g.get("csp_nonce") or secrets.token_urlsafe(16)
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(), interest-cohort=()"
-        if app.config["HSTS"]:
-            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        for name, value in header_items(nonce, app.config["HSTS"]):
+            if name not in response.headers:
+                response.headers[name] = value
         return response

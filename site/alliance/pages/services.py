@@ -81,11 +81,13 @@ def _revision_from(source: content.PageSource, page: Page, number: int, file_has
 
 def bump_versions(session: Session, langs: set[str]) -> None:
     """Tell every node that pages changed: the page cache and these languages' search indexes."""
+    from alliance.cache import content_changed
     from alliance.search import index
 
     for lang in sorted(langs):
         index.bump(session, INDEX_NAMES_PREFIX + lang)
     index.bump(session, "pages-content")
+    content_changed()
 
 
 def make_live(
@@ -137,20 +139,10 @@ def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
             revision = _revision_from(source, page, (latest.number + 1) if latest else 1, file_hash)
             session.add(revision)
             session.flush()
-            locale = session.scalar(
-                select(PageLocale).where(PageLocale.page_id == page.id, PageLocale.lang == lang)
-            )
-            if locale is None:
-                locale = PageLocale(page_id=page.id, lang=lang)
-                session.add(locale)
-            locale.published_revision_id = revision.id
+            make_live(session, page.id, lang, revision, bump=False)
             created += 1
     if created:
-        from alliance.search import index
-
-        for lang in {source.lang for source in sources} | {"en"}:
-            index.bump(session, INDEX_NAMES_PREFIX + lang)
-        index.bump(session, "pages-content")
+        bump_versions(session, {source.lang for source in sources} | {"en"})
     session.commit()
     return created, f"{len(by_slug)} pages, {created} new revisions"
 

@@ -21,7 +21,10 @@ def root():
 
 @bp.get("/<lang>/")
 def home():
-    return render_template("pages/home.html", sections=presenters.home_sections())
+    def render() -> tuple[str, int]:
+        return render_template("pages/home.html", sections=presenters.home_sections()), 200
+
+    return cached_page(index.current_version(db.session, "pages-content"), render)
 
 
 @bp.get("/<lang>/search", endpoint="search")
@@ -54,7 +57,7 @@ def page(slug: str):
             abort(404)
         return render_template("pages/page.html", page=found, view=presenters.page_view(found)), 200
 
-    return cached_page(version, lang, render)
+    return cached_page(version, render)
 
 
 @bp.get("/sitemap.xml")

@@ -80,6 +80,25 @@ def test_cached_pages_still_get_a_fresh_nonce_and_show_new_content_after_publish
         app.extensions["page_cache"].clear()
 
 
+def test_a_cache_hit_is_served_before_flask_gzipped_with_every_security_header(app, client, seeded):
+    import gzip
+
+    app.config["PAGE_CACHE"] = True
+    try:
+        client.get("/en/example")  # a miss: rendered by Flask and kept
+        hit = client.get("/en/example", headers={"Accept-Encoding": "gzip"})
+        assert hit.headers["Content-Encoding"] == "gzip"
+        html = gzip.decompress(hit.data).decode()
+        nonce = re.search(r"'nonce-([^']+)'", hit.headers["Content-Security-Policy"]).group(1)
+        assert f'nonce="{nonce}"' in html and "__app_csp_nonce__" not in html
+        for header in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+            assert header in hit.headers
+        assert "<h1>Example screening</h1>" in html
+    finally:
+        app.config["PAGE_CACHE"] = False
+        app.extensions["page_cache"].clear()
+
+
 def test_the_sitemap_lists_every_page_language_with_its_alternates(client, seeded):
     xml = client.get("/sitemap.xml").get_data(as_text=True)
     assert "<loc>http://localhost/en/example</loc>" in xml

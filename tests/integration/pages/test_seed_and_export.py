@@ -86,3 +86,19 @@ def test_staff_commands_report_overdue_pages_and_translation_status(app, runner,
     assert "ur   current      awaiting-translator-review" in report.output
     exported = runner.invoke(args=["pages", "export", "--to", str(tmp_path / "out")])
     assert exported.exit_code == 0 and "Wrote 3 page files" in exported.output
+
+
+def test_a_reseeded_page_supersedes_its_old_revision(session, content_dir):
+    services.seed_pages(session, content_dir)
+    path = content_dir / "pages/example/en.md"
+    path.write_text(path.read_text().replace("Screening checks", "The test checks"))
+    services.seed_pages(session, content_dir)
+    statuses = sorted(
+        session.scalars(
+            select(PageRevision.status).where(
+                PageRevision.lang == "en",
+                PageRevision.page_id == select(Page.id).where(Page.slug == "example").scalar_subquery(),
+            )
+        )
+    )
+    assert statuses == ["published", "superseded"]
