@@ -9,7 +9,6 @@ from pathlib import Path
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.highlight import HtmlFormatter
 
 from alliance.i18n import REGISTRY
 from alliance.pages import markdown
@@ -87,11 +86,6 @@ def register_indexes() -> None:
         index.register(index.IndexDefinition(index_name(lang), _schema_for(lang), _documents_for(lang)))
 
 
-class _MarkFormatter(HtmlFormatter):
-    def __init__(self):
-        super().__init__(tagname="mark", classname="app-search-match", termclass="")
-
-
 def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path) -> Results:
     ix = index.open_index(session, index_dir, index_name(lang))
     field_analyzer = text.analyzer(REGISTRY[lang].stemmer)
@@ -106,15 +100,16 @@ def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path) -
             loose = text.build_query(query_text, FIELDS, field_analyzer, groups, match_all=False)
             found = searcher.search_page(loose, page_num, pagelen=PER_PAGE)
             any_word = found.total > 0
-        found.results.fragmenter.maxchars = 200
-        found.results.formatter = _MarkFormatter()
+        # Snippets come from a plain search of the stored text: Whoosh's highlighter re-analyses
+        # every hit's whole body, which costs more than the search itself.
+        terms = text.expanded_words(query_text, groups)
         hits = [
             Hit(
                 slug=hit["slug"],
                 title=hit["title"],
                 summary=hit["summary"],
                 section=hit["section"],
-                snippet=Markup(hit.highlights("body", top=2) or ""),
+                snippet=text.snippet(hit["body"], terms),
             )
             for hit in found
         ]

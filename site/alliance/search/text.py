@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from whoosh import query as wq
 from whoosh.analysis import Analyzer, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang import has_stemmer
@@ -116,3 +117,28 @@ def suggest(searcher, field: str, text: str) -> str | None:
                 continue
         result.append(word)
     return " ".join(result) if changed else None
+
+
+def expanded_words(text: str, groups: list) -> list[str]:
+    """The reader's words with their synonyms, for highlighting matches in a snippet."""
+    found = []
+    for unit in _units(words(text), groups):
+        for phrase in unit:
+            found.append(" ".join(phrase))
+    return sorted(set(found), key=len, reverse=True)
+
+
+def snippet(body: str, terms: list[str], width: int = 200) -> Markup:
+    """A short passage around the first match, matches marked; the start of the text when none match."""
+    if not terms:
+        return Markup(escape(body[:width]))
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")\w*", re.IGNORECASE)
+    first = pattern.search(body)
+    start = max(0, first.start() - width // 3) if first else 0
+    if start:
+        space = body.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    passage = body[start : start + width]
+    marked = pattern.sub(lambda m: f"\x00{m.group(0)}\x01", passage)
+    html = str(escape(marked)).replace("\x00", '<mark class="app-search-match">').replace("\x01", "</mark>")
+    return Markup(("…" if start else "") + html + ("…" if start + width < len(body) else ""))
