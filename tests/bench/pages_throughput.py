@@ -20,6 +20,8 @@ PAGES = ["/en/", "/en/bowel-screening", "/ur/bowel-screening", "/en/symptoms", "
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
+    # Warm every worker and thread first; only the second run is measured.
+    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", url], check=True, capture_output=True)
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip", url],
         check=True,
