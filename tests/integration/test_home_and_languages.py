@@ -61,3 +61,9 @@ def test_the_home_page_names_the_alliance_and_its_localities(client, app):
     html = client.get("/en/").get_data(as_text=True)
     assert app.config["ALLIANCE_NAME"] in html
     assert "Barnsley, Bassetlaw, Doncaster, Rotherham, Sheffield and North Derbyshire" in html
+
+
+def test_the_home_page_has_a_canonical_address_and_open_graph_tags(client):
+    html = client.get("/so/").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/so/">' in html
+    assert '<meta property="og:title"' in html and '<meta property="og:description"' in html

@@ -65,7 +65,7 @@ def content_page(slug: str, lang: str):
     return render_template(
         "backoffice/content_page.html",
         page=page,
-        language=language,
+        edit_language=language,
         revisions=revisions,
         authors=authors,
         form=EmptyForm(),
@@ -145,7 +145,7 @@ def content_edit(slug: str, lang: str):
     return render_template(
         "backoffice/content_edit.html",
         page=page,
-        language=language,
+        edit_language=language,
         form=form,
         preview=preview,
         grade=readability(form.body.data or ""),
@@ -288,7 +288,7 @@ def content_compare(slug: str, lang: str):
         return redirect(url_for("backoffice.content_page", slug=slug, lang=lang))
     rows = workflow.diff_lines(db.session, a, b)
     return render_template(
-        "backoffice/content_compare.html", page=page, language=language, rows=rows, a=a, b=b, ids=ids
+        "backoffice/content_compare.html", page=page, edit_language=language, rows=rows, a=a, b=b, ids=ids
     )
 
 

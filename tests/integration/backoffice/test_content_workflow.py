@@ -241,3 +241,12 @@ def test_the_overdue_list_shows_pages_past_their_review_date(people, session):
     html = editor.get("/backoffice/content/overdue").get_data(as_text=True)
     assert "1 January 2020" in html
     assert services.overdue_pages(session, datetime.now().date())
+
+
+def test_the_back_office_stays_english_and_left_to_right_while_editing_a_right_to_left_page(people):
+    editor, *_ = people
+    for path in ("/backoffice/content/example/ur", "/backoffice/content/example/ur/edit"):
+        html = editor.get(path).get_data(as_text=True)
+        assert '<html lang="en" dir="ltr"' in html
+    edit = editor.get("/backoffice/content/example/ur/edit").get_data(as_text=True)
+    assert '<form method="post" novalidate lang="ur" dir="rtl">' in edit

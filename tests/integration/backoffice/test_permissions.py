@@ -74,3 +74,12 @@ def test_each_role_reaches_exactly_the_routes_its_permissions_allow(app, session
                 assert response.status_code == 403, where
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
+
+
+def test_the_menu_offers_each_person_only_what_their_role_allows(app, session):
+    editor = signed_in_client(app, make_staff(session, roles="editor"))
+    admin = signed_in_client(app, make_staff(session, roles="administrator"))
+    editor_menu = editor.get("/backoffice/").get_data(as_text=True).split("Back-office menu")[1]
+    admin_menu = admin.get("/backoffice/").get_data(as_text=True).split("Back-office menu")[1]
+    assert 'href="/backoffice/content"' in editor_menu and 'href="/backoffice/audit"' not in editor_menu
+    assert 'href="/backoffice/audit"' in admin_menu and 'href="/backoffice/users"' in admin_menu
