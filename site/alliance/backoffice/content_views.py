@@ -92,11 +92,11 @@ def readability(body: str) -> float:
 @auth.requires("content.edit")
 def content_edit(slug: str, lang: str):
     page, language = _page_or_404(slug), _language_or_404(lang)
-    latest = workflow.latest_revision(db.session, page.id, lang)
+    latest = services.latest_revision(db.session, page.id, lang)
     if request.method == "GET":
         source = latest
         if source is None and lang != "en":
-            source = workflow.latest_revision(db.session, page.id, "en")
+            source = services.latest_revision(db.session, page.id, "en")
         form = PageEditForm(
             data={
                 "base_revision_id": str(latest.id) if latest else "",
@@ -159,20 +159,18 @@ def _preview(page: Page, lang: str, draft: workflow.Draft) -> str:
     view_page = services.PageView(
         slug=page.slug,
         lang=lang,
-        requested_lang=lang,
         title=draft.title,
         summary=draft.summary,
-        body=draft.body,
         section=page.section,
+        order=page.order,
         clinical=page.clinical,
-        revision_id=0,
+        body=draft.body,
         last_reviewed=draft.last_reviewed,
         next_review_due=draft.next_review_due,
         sources=draft.sources,
         easy_read=page.easy_read_slug,
         standard=page.standard_slug,
-        review_status=None,
-        out_of_date=False,
+        requested_lang=lang,
     )
     from flask import g
 

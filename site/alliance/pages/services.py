@@ -17,23 +17,12 @@ INDEX_NAMES_PREFIX = "pages-"
 
 
 @dataclass
-class PageView:
-    slug: str
-    lang: str  # the language the text is in
-    requested_lang: str
-    title: str
-    summary: str
-    body: str
-    section: str
-    clinical: bool
-    revision_id: int
-    last_reviewed: date | None
-    next_review_due: date | None
-    sources: list[dict]
-    easy_read: str | None
-    standard: str | None
-    review_status: str | None
-    out_of_date: bool
+class PageView(content.PageSource):
+    """A page as a reader gets it: its text (perhaps in English, standing in) and what to tell them."""
+
+    requested_lang: str = ""
+    revision_id: int = 0
+    out_of_date: bool = False
     languages: list[str] = field(default_factory=list)
 
     @property
@@ -50,7 +39,8 @@ def published_select(*columns):
     )
 
 
-def _latest(session: Session, page_id: int, lang: str) -> PageRevision | None:
+def latest_revision(session: Session, page_id: int, lang: str) -> PageRevision | None:
+    """The newest revision of one language of a page, whatever its status."""
     return session.scalar(
         select(PageRevision)
         .where(PageRevision.page_id == page_id, PageRevision.lang == lang)
@@ -133,7 +123,7 @@ def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
         session.flush()
         for lang, source in sorted(langs.items()):
             file_hash = content.source_hash(content.dump(source))
-            latest = _latest(session, page.id, lang)
+            latest = latest_revision(session, page.id, lang)
             if latest is not None and latest.source_hash == file_hash:
                 continue
             revision = _revision_from(source, page, (latest.number + 1) if latest else 1, file_hash)
@@ -204,21 +194,9 @@ def get_page(session: Session, slug: str, lang: str) -> PageView | None:
         )
     ).all()
     return PageView(
-        slug=page.slug,
-        lang=revision.lang,
+        **vars(_source_of(page, revision)),
         requested_lang=lang,
-        title=revision.title,
-        summary=revision.summary,
-        body=revision.body,
-        section=page.section,
-        clinical=page.clinical,
         revision_id=revision.id,
-        last_reviewed=revision.last_reviewed,
-        next_review_due=revision.next_review_due,
-        sources=json.loads(revision.sources),
-        easy_read=page.easy_read_slug,
-        standard=page.standard_slug,
-        review_status=revision.review_status,
         out_of_date=out_of_date,
         languages=sorted(languages),
     )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from alliance.database import utcnow
 from alliance.pages import content
 from alliance.pages.models import Page, PageLocale, PageRevision
-from alliance.pages.services import make_live
+from alliance.pages.services import latest_revision, make_live
 
 
 class WorkflowError(ValueError):
@@ -58,15 +58,6 @@ def parse_sources(text: str) -> list[dict]:
 
 def sources_text(sources_json: str) -> str:
     return "\n".join(f"{s['title']} | {s['url']}" for s in json.loads(sources_json or "[]"))
-
-
-def latest_revision(session: Session, page_id: int, lang: str) -> PageRevision | None:
-    return session.scalar(
-        select(PageRevision)
-        .where(PageRevision.page_id == page_id, PageRevision.lang == lang)
-        .order_by(PageRevision.number.desc())
-        .limit(1)
-    )
 
 
 def _page(session: Session, slug: str) -> Page:
