@@ -1,5 +1,6 @@
 """Stories in the back-office: an editor drafts, a publisher approves, the public sees it."""
 
+import re
 import time
 
 import pyotp
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from alliance.accounts.models import AuditEvent
 from alliance.extensions import db
+from tests.browser.conftest import AXE_TAGS
 from tests.factories import PASSWORD, StaffUserFactory
 
 
@@ -101,3 +103,82 @@ def test_every_back_office_task_page_passes_axe(page, live_server, staff, check_
     page.get_by_role("button", name="Send the link").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     check_accessibility("password reset with an error")
+
+
+@pytest.fixture(scope="module")
+def admin_secret(live_app):
+    with live_app.app_context():
+        admin = StaffUserFactory(email="admin.browser@example.nhs.uk", roles="administrator")
+        db.session.add(admin)
+        db.session.commit()
+        return admin.totp_secret
+
+
+def signed_in_admin(browser, live_server, secret, javascript: bool, steps_ahead: int):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.route("https://assets.nhs.uk/**", lambda route: route.abort())
+    given_i_sign_in(page, live_server, "admin.browser@example.nhs.uk")
+    totp = pyotp.TOTP(secret)
+    page.get_by_label("Security code").fill(totp.at(time.time() + steps_ahead * totp.interval))
+    page.get_by_role("button", name="Sign in").click()
+    return context, page
+
+
+@pytest.fixture(scope="module")
+def admin_page(browser, live_server, admin_secret):
+    """An administrator's browser, signed in with password and code (axe needs JavaScript to run)."""
+    context, page = signed_in_admin(browser, live_server, admin_secret, javascript=True, steps_ahead=0)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def admin_page_without_javascript(browser, live_server, admin_secret):
+    # Each code works once: this second sign-in uses the next one.
+    context, page = signed_in_admin(browser, live_server, admin_secret, javascript=False, steps_ahead=1)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/backoffice/",
+        "/backoffice/account",
+        "/backoffice/users",
+        "/backoffice/users/new",
+        "/backoffice/audit",
+        "/backoffice/content",
+        "/backoffice/content/translations",
+        "/backoffice/content/overdue",
+        "/backoffice/content/import",
+        "/backoffice/content/symptoms/en",
+        "/backoffice/content/symptoms/ar/edit",
+        "/backoffice/content/symptoms/en/compare",
+        "/backoffice/sign-out",
+    ],
+)
+def test_every_back_office_page_passes_axe_and_opens_without_javascript(
+    admin_page, admin_page_without_javascript, live_server, axe, path
+):
+    response = admin_page.goto(f"{live_server}{path}")
+    assert response.status == 200, path
+    expect(admin_page.locator("html")).to_have_attribute("dir", "ltr")
+    results = axe.run(admin_page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert not results.response["violations"], [v["id"] for v in results.response["violations"]]
+    plain = admin_page_without_javascript.goto(f"{live_server}{path}")
+    assert plain.status == 200, path
+    expect(admin_page_without_javascript.locator("main h1")).to_be_visible()
+
+
+def test_a_new_account_form_without_javascript_shows_errors_and_keeps_what_was_typed(
+    admin_page_without_javascript, live_server
+):
+    page = admin_page_without_javascript
+    page.goto(f"{live_server}/backoffice/users/new")
+    page.get_by_label("Name").fill("Sam Example")
+    page.get_by_role("button", name="Add account").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter an email address")
+    expect(page.get_by_label("Name")).to_have_value("Sam Example")
+    expect(page).to_have_title(re.compile(r"^Error: "))

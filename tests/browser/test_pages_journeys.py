@@ -60,15 +60,15 @@ def test_every_page_type_passes_axe(page, live_server, check_accessibility, path
     check_accessibility(path)
 
 
-def test_the_details_expander_and_search_work_without_javascript(browser, live_server):
+def test_a_reader_without_javascript_searches_in_polish_and_reads_the_page(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.route("https://assets.nhs.uk/**", lambda route: route.abort())
-    page.goto(f"{live_server}/pl/search?q=kupa")
-    expect(page.locator("main")).to_be_visible()
-    page.goto(f"{live_server}/en/bowel-screening")
-    details = page.locator("details.nhsuk-details").first
-    if details.count():
-        details.locator("summary").click()
-        expect(details.locator(".nhsuk-details__text")).to_be_visible()
+    page.goto(f"{live_server}/pl/")
+    page.locator("#search-field").fill("kaszel")
+    page.locator("#search-field").press("Enter")
+    expect(page).to_have_url(f"{live_server}/pl/search?q=kaszel")
+    page.locator(".app-search-results a", has_text="Objawy raka płuc").click()
+    expect(page).to_have_url(f"{live_server}/pl/lung-cancer-symptoms")
+    expect(page.locator("article")).to_have_attribute("lang", "pl")
     context.close()
