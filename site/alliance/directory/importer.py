@@ -1,0 +1,728 @@
+"""Import and export of the directory: ORUK JSON (a feed or a file of services) and HSDS tabular CSV.
+
+An import is read into rows, every row checked, then compared with the database. A dry run stops
+there and reports; a real run writes everything in one transaction, or nothing when any row is bad."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, select
+from sqlalchemy.orm import Session
+
+from alliance.database import utcnow
+from alliance.directory import localities, oruk
+from alliance.directory import models as m
+from alliance.directory.spec import validator
+
+TRANSLATIONS_TABLE = "x_alliance_translations"
+# name: (model, key columns). ORUK tables first, in the order rows are written; then the site's own.
+ALL_TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
+    **{name: (model, ("id",)) for name, model in oruk.TABLES.items()},
+    oruk.LOCAL_TABLE: (m.ServiceLocal, ("service_id",)),
+    TRANSLATIONS_TABLE: (m.Translation, ("entity", "entity_id", "lang")),
+}
+ENUMS = {
+    ("services", "status"): ("active", "inactive", "defunct", "temporarily closed"),
+    ("locations", "location_type"): ("physical", "postal", "virtual"),
+    ("addresses", "address_type"): ("physical", "postal", "virtual"),
+    ("schedules", "freq"): ("WEEKLY", "MONTHLY"),
+    (TRANSLATIONS_TABLE, "entity"): ("service", "taxonomy_term"),
+}
+# Children replaced whole when a service arrives as one JSON document.
+SERVICE_CHILDREN = (
+    "service_at_locations",
+    "schedules",
+    "languages",
+    "contacts",
+    "phones",
+    "cost_options",
+    "service_areas",
+)
+NOT_IMPORTED = {"id"}  # the translations table's own counter
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all: not JSON, not CSV, not a known shape."""
+
+
+@dataclass
+class Problem:
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}, {self.field}: {self.message}" if self.field else f"{self.where}: {self.message}"
+        )
+
+
+@dataclass
+class Row:
+    where: str
+    values: dict[str, Any]
+
+
+@dataclass
+class Batch:
+    rows: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in ALL_TABLES})
+    whole_services: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, table: str, where: str, values: dict) -> None:
+        self.rows[table].append(Row(where, values))
+
+
+@dataclass
+class Report:
+    dry_run: bool
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    services_created: list[str] = field(default_factory=list)
+    services_updated: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
+
+    def lines(self) -> list[str]:
+        if self.problems:
+            return [f"{len(self.problems)} problems; nothing was changed:"] + [
+                f"  {p}" for p in self.problems
+            ]
+        verb = "would be" if self.dry_run else "were"
+        out = []
+        for table in ALL_TABLES:
+            counts = [
+                f"{n} {label}"
+                for n, label in (
+                    (self.created[table], "new"),
+                    (self.updated[table], "changed"),
+                    (self.deleted[table], "removed"),
+                    (self.unchanged[table], "unchanged"),
+                )
+                if n
+            ]
+            if counts:
+                out.append(f"  {table}: {', '.join(counts)}")
+        head = f"No changes {verb} made." if not self.changed else f"These changes {verb} made:"
+        names = [f"  new service: {n}" for n in self.services_created] + [
+            f"  changed service: {n}" for n in self.services_updated
+        ]
+        return [head, *out, *names[:50]]
+
+
+# Reading ORUK JSON ---------------------------------------------------------------------------
+
+
+def read_json(text: str) -> Batch:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}"
+        ) from None
+    batch = Batch()
+    if isinstance(data, dict) and ("taxonomies" in data or "services" in data):
+        taxonomies, services = data.get("taxonomies", []), data.get("services", [])
+        label = "services"
+    elif isinstance(data, dict) and "contents" in data:
+        taxonomies, services, label = [], data["contents"], "contents"
+    elif isinstance(data, dict) and "name" in data:
+        taxonomies, services, label = [], [data], "service"
+    elif isinstance(data, list):
+        taxonomies, services, label = [], data, "services"
+    else:
+        raise ImportFileError("expected a list of services, a page of services or a feed with services")
+    if not isinstance(services, list) or not isinstance(taxonomies, list):
+        raise ImportFileError("services and taxonomies must be lists")
+    for i, tax in enumerate(taxonomies):
+        _read_taxonomy(batch, tax, f"taxonomies[{i}]")
+    for i, svc in enumerate(services):
+        where = f"{label}[{i}]" if label != "service" else "service"
+        if not isinstance(svc, dict):
+            batch.problems.append(Problem(where, "", "a service must be an object"))
+            continue
+        _read_service(batch, svc, where)
+    return batch
+
+
+def _fields(model: type, data: dict) -> dict:
+    return {c.key: data[c.key] for c in oruk.columns(model) if c.key in data}
+
+
+def _read_taxonomy(batch: Batch, tax: Any, where: str) -> None:
+    if not isinstance(tax, dict):
+        batch.problems.append(Problem(where, "", "a taxonomy must be an object"))
+        return
+    batch.add("taxonomies", where, _fields(m.Taxonomy, tax))
+    for j, term in enumerate(tax.get("taxonomy_terms", [])):
+        term_where = f"{where}.taxonomy_terms[{j}]"
+        values = _fields(m.TaxonomyTerm, term)
+        values.setdefault("taxonomy_id", tax.get("id"))
+        values.setdefault("taxonomy", tax.get("name"))
+        values["position"] = j
+        batch.add("taxonomy_terms", term_where, values)
+        for lang, label in (term.get("x_alliance", {}).get("translations") or {}).items():
+            batch.add(
+                TRANSLATIONS_TABLE,
+                f"{term_where}.x_alliance.translations.{lang}",
+                {"entity": "taxonomy_term", "entity_id": term.get("id"), "lang": lang, **label},
+            )
+
+
+def _read_service(batch: Batch, svc: dict, where: str) -> None:
+    local = svc.get("x_alliance") or {}
+    standard = {key: value for key, value in svc.items() if key != "x_alliance"}
+    for error in validator("service").iter_errors(standard):
+        path = ".".join(str(p) for p in error.absolute_path)
+        batch.problems.append(Problem(where, path, error.message))
+    service_id = svc.get("id")
+    batch.whole_services.add(service_id)
+    batch.add("services", where, _fields(m.Service, svc))
+    org = svc.get("organization")
+    if isinstance(org, dict):
+        batch.add("organizations", f"{where}.organization", _fields(m.Organization, org))
+        batch.rows["services"][-1].values.setdefault("organization_id", org.get("id"))
+
+    def children(key: str, table: str, model: type, extra: dict) -> list[tuple[str, dict]]:
+        found = []
+        items = svc.get(key) or []
+        if not isinstance(items, list):
+            batch.problems.append(Problem(where, key, "must be a list"))
+            return found
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                batch.problems.append(Problem(f"{where}.{key}[{i}]", "", "must be an object"))
+            else:
+                batch.add(table, f"{where}.{key}[{i}]", {**_fields(model, item), **extra})
+                found.append((f"{where}.{key}[{i}]", item))
+        return found
+
+    children("schedules", "schedules", m.Schedule, {"service_id": service_id})
+    children("service_areas", "service_areas", m.ServiceArea, {"service_id": service_id})
+    children("languages", "languages", m.Language, {"service_id": service_id})
+    children("cost_options", "cost_options", m.CostOption, {"service_id": service_id})
+    children("phones", "phones", m.Phone, {"service_id": service_id})
+    for contact_where, contact in children("contacts", "contacts", m.Contact, {"service_id": service_id}):
+        for j, phone in enumerate(contact.get("phones") or []):
+            batch.add(
+                "phones",
+                f"{contact_where}.phones[{j}]",
+                {**_fields(m.Phone, phone), "service_id": service_id, "contact_id": contact.get("id")},
+            )
+    for sal_where, sal in children(
+        "service_at_locations", "service_at_locations", m.ServiceAtLocation, {"service_id": service_id}
+    ):
+        loc = sal.get("location")
+        if not isinstance(loc, dict):
+            continue
+        batch.rows["service_at_locations"][-1].values.setdefault("location_id", loc.get("id"))
+        loc_where = f"{sal_where}.location"
+        batch.add("locations", loc_where, _fields(m.Location, loc))
+        for j, address in enumerate(loc.get("addresses") or []):
+            batch.add(
+                "addresses",
+                f"{loc_where}.addresses[{j}]",
+                {**_fields(m.Address, address), "location_id": loc.get("id")},
+            )
+        for j, item in enumerate(loc.get("accessibility") or []):
+            batch.add(
+                "accessibility",
+                f"{loc_where}.accessibility[{j}]",
+                {**_fields(m.Accessibility, item), "location_id": loc.get("id")},
+            )
+        _read_attributes(batch, loc.get("attributes") or [], loc_where, loc.get("id"), "location")
+    _read_attributes(batch, svc.get("attributes") or [], where, service_id, "service")
+
+    if local:
+        batch.add(
+            oruk.LOCAL_TABLE,
+            f"{where}.x_alliance",
+            {"service_id": service_id, **{k: v for k, v in local.items() if k != "translations"}},
+        )
+        for lang, text in (local.get("translations") or {}).items():
+            batch.add(
+                TRANSLATIONS_TABLE,
+                f"{where}.x_alliance.translations.{lang}",
+                {"entity": "service", "entity_id": service_id, "lang": lang, **text},
+            )
+
+
+def _read_attributes(batch: Batch, items: list, where: str, link_id: Any, entity: str) -> None:
+    for i, attr in enumerate(items):
+        if not isinstance(attr, dict):
+            continue
+        values = _fields(m.Attribute, attr)
+        values.update(link_id=link_id, link_entity=entity)
+        term = attr.get("taxonomy_term")
+        if isinstance(term, dict):
+            values.setdefault("taxonomy_term_id", term.get("id"))
+        batch.add("attributes", f"{where}.attributes[{i}]", values)
+
+
+# Reading HSDS tabular CSV --------------------------------------------------------------------
+
+
+def read_csv_files(files: dict[str, str]) -> Batch:
+    """`files` maps file names (services.csv, ...) to their text."""
+    if not files:
+        raise ImportFileError("no CSV files found")
+    batch = Batch()
+    known = {f"{name}.csv": name for name in ALL_TABLES}
+    unknown = sorted(name for name in files if Path(name).name not in known)
+    if unknown:
+        raise ImportFileError(
+            f"unknown files: {', '.join(unknown)} (expected some of {', '.join(sorted(known))})"
+        )
+    for name, text in files.items():
+        table = known[Path(name).name]
+        model = ALL_TABLES[table][0]
+        allowed = {c.key for c in oruk.columns(model)} - (
+            NOT_IMPORTED if table == TRANSLATIONS_TABLE else set()
+        )
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        extra = [h for h in reader.fieldnames or [] if h not in allowed]
+        if extra:
+            batch.problems.append(Problem(f"{Path(name).name}", "", f"unknown columns: {', '.join(extra)}"))
+            continue
+        for number, values in enumerate(reader, start=2):
+            batch.add(
+                table,
+                f"{Path(name).name} row {number}",
+                {k: v for k, v in values.items() if k is not None and v != ""},
+            )
+    return batch
+
+
+def read_path(path: Path) -> Batch:
+    """A .json file, a .csv file named after its table, a .zip of CSV files, or a folder of them."""
+    if path.is_dir():
+        return read_csv_files({p.name: p.read_text(encoding="utf-8") for p in sorted(path.glob("*.csv"))})
+    return read_upload(path.name, path.read_bytes())
+
+
+def read_upload(filename: str, data: bytes) -> Batch:
+    suffix = Path(filename).suffix.lower()
+    try:
+        if suffix == ".json":
+            return read_json(data.decode("utf-8"))
+        if suffix == ".csv":
+            return read_csv_files({Path(filename).name: data.decode("utf-8")})
+        if suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = [n for n in archive.namelist() if n.endswith(".csv")]
+                return read_csv_files({Path(n).name: archive.read(n).decode("utf-8") for n in names})
+    except UnicodeDecodeError:
+        raise ImportFileError("the file is not UTF-8 text") from None
+    except zipfile.BadZipFile:
+        raise ImportFileError("not a readable zip file") from None
+    raise ImportFileError("expected a .json, .csv or .zip file")
+
+
+# Checking ------------------------------------------------------------------------------------
+
+
+def _coerce(column, raw: Any) -> Any:
+    """The column's Python value for `raw`; raises ValueError with a reader's message."""
+    kind = column.type
+    if raw is None:
+        return None
+    if isinstance(kind, Boolean):
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+        raise ValueError("must be true or false")
+    if isinstance(kind, Integer):
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError("must be a whole number")
+        try:
+            return int(str(raw).strip())
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+    if isinstance(kind, Float):
+        if isinstance(raw, bool):
+            raise ValueError("must be a number")
+        try:
+            value = float(str(raw).strip())
+        except ValueError:
+            raise ValueError("must be a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("must be a number")
+        return value
+    if isinstance(kind, DateTime):
+        try:
+            value = datetime.fromisoformat(str(raw).strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("must be a date and time like 2026-01-31T09:00:00Z") from None
+        return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
+    if isinstance(kind, Date):
+        try:
+            return date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ValueError("must be a date like 2026-01-31") from None
+    if not isinstance(raw, str):
+        raise ValueError("must be text")
+    text = raw.strip()
+    if isinstance(kind, String) and kind.length and len(text) > kind.length:
+        raise ValueError(f"must be {kind.length} characters or fewer")
+    return text
+
+
+def _check_row(table: str, row: Row, problems: list[Problem]) -> dict | None:
+    model, key = ALL_TABLES[table]
+    values, ok = {}, True
+    for column in oruk.columns(model):
+        if column.key in NOT_IMPORTED and table == TRANSLATIONS_TABLE:
+            continue
+        raw = row.values.get(column.key)
+        try:
+            value = _coerce(column, raw)
+        except ValueError as error:
+            problems.append(Problem(row.where, column.key, str(error)))
+            ok = False
+            continue
+        if (
+            value in (None, "")
+            and not column.nullable
+            and column.default is None
+            and column.key != "description"
+        ):
+            problems.append(Problem(row.where, column.key, "is required"))
+            ok = False
+            continue
+        allowed = ENUMS.get((table, column.key))
+        if allowed and value is not None and value not in allowed:
+            problems.append(Problem(row.where, column.key, f"must be one of: {', '.join(allowed)}"))
+            ok = False
+        if value is not None or column.key in row.values:
+            values[column.key] = value
+    if table in oruk.TABLES and values.get("id"):
+        try:
+            uuid.UUID(values["id"])
+        except ValueError:
+            problems.append(Problem(row.where, "id", "must be a UUID"))
+            ok = False
+    if table == "locations":
+        lat, lon = values.get("latitude"), values.get("longitude")
+        if lat is not None and not -90 <= lat <= 90:
+            problems.append(Problem(row.where, "latitude", "must be between -90 and 90"))
+            ok = False
+        if lon is not None and not -180 <= lon <= 180:
+            problems.append(Problem(row.where, "longitude", "must be between -180 and 180"))
+            ok = False
+    if table == oruk.LOCAL_TABLE and values.get("locality") and values["locality"] not in localities.codes():
+        problems.append(Problem(row.where, "locality", f"must be one of: {', '.join(localities.codes())}"))
+        ok = False
+    return values if ok else None
+
+
+def _existing_keys(session: Session, table: str, keys: set) -> set:
+    model, key = ALL_TABLES[table]
+    found = set()
+    if len(key) == 1:
+        column = getattr(model, key[0])
+        items = list(keys)
+        for start in range(0, len(items), 500):
+            found.update(session.scalars(select(column).where(column.in_(items[start : start + 500]))))
+    return found
+
+
+REFERENCES = {
+    ("services", "organization_id"): "organizations",
+    ("taxonomy_terms", "taxonomy_id"): "taxonomies",
+    ("addresses", "location_id"): "locations",
+    ("accessibility", "location_id"): "locations",
+    ("service_at_locations", "service_id"): "services",
+    ("service_at_locations", "location_id"): "locations",
+    ("schedules", "service_id"): "services",
+    ("languages", "service_id"): "services",
+    ("contacts", "service_id"): "services",
+    ("phones", "service_id"): "services",
+    ("phones", "contact_id"): "contacts",
+    ("cost_options", "service_id"): "services",
+    ("service_areas", "service_id"): "services",
+    ("attributes", "taxonomy_term_id"): "taxonomy_terms",
+    (oruk.LOCAL_TABLE, "service_id"): "services",
+}
+
+
+def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]], list[Problem]]:
+    """Every row coerced and checked; every reference resolved in the file or the database."""
+    problems = list(batch.problems)
+    checked: dict[str, dict[tuple, dict]] = {}
+    where: dict[tuple[str, tuple], str] = {}
+    for table, rows in batch.rows.items():
+        checked[table] = {}
+        key_columns = ALL_TABLES[table][1]
+        for row in rows:
+            values = _check_row(table, row, problems)
+            if values is None:
+                continue
+            key = tuple(values.get(k) for k in key_columns)
+            previous = where.get((table, key))
+            if previous and table != "organizations" and table != "locations":
+                problems.append(Problem(row.where, key_columns[0], f"repeats the id given at {previous}"))
+                continue
+            where[(table, key)] = row.where
+            checked[table][key] = {**checked[table].get(key, {}), **values}
+    for (table, column), target in REFERENCES.items():
+        wanted = {v[column] for v in checked[table].values() if v.get(column)}
+        present = {k[0] for k in checked[target]} | _existing_keys(
+            session, target, wanted - {k[0] for k in checked[target]}
+        )
+        for key, values in checked[table].items():
+            if values.get(column) and values[column] not in present:
+                problems.append(
+                    Problem(
+                        where[(table, key)],
+                        column,
+                        f"refers to {target} id {values[column]}, which does not exist",
+                    )
+                )
+    links = {v["link_id"] for v in checked["attributes"].values()}
+    present = (
+        {k[0] for k in checked["services"]}
+        | {k[0] for k in checked["locations"]}
+        | _existing_keys(session, "services", links)
+        | _existing_keys(session, "locations", links)
+    )
+    for key, values in checked["attributes"].items():
+        if values["link_id"] not in present:
+            problems.append(
+                Problem(where[("attributes", key)], "link_id", "refers to no service or location")
+            )
+    # The schema and the column checks can both catch one value: report it once, the first way.
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for problem in problems:
+        spot = (problem.where, problem.field.rsplit(".", 1)[-1])
+        if problem.field and spot in seen:
+            continue
+        seen.add(spot)
+        unique.append(problem)
+    return checked, unique
+
+
+# Comparing and writing -----------------------------------------------------------------------
+
+
+def _load_existing(session: Session, table: str, keys: list[tuple]) -> dict[tuple, Any]:
+    model, key_columns = ALL_TABLES[table]
+    found = {}
+    if len(key_columns) == 1:
+        column = getattr(model, key_columns[0])
+        ids = [k[0] for k in keys]
+        for start in range(0, len(ids), 500):
+            for obj in session.scalars(select(model).where(column.in_(ids[start : start + 500]))):
+                found[(getattr(obj, key_columns[0]),)] = obj
+    else:
+        entity_ids = list({k[1] for k in keys})
+        for start in range(0, len(entity_ids), 500):
+            for obj in session.scalars(
+                select(model).where(model.entity_id.in_(entity_ids[start : start + 500]))
+            ):
+                found[tuple(getattr(obj, k) for k in key_columns)] = obj
+    return found
+
+
+def _differs(obj: Any, values: dict) -> bool:
+    for key, value in values.items():
+        if key == "last_modified":
+            continue
+        current = getattr(obj, key)
+        if isinstance(current, datetime) and isinstance(value, datetime):
+            if current.replace(tzinfo=None) != value.astimezone(current.tzinfo or value.tzinfo).replace(
+                tzinfo=None
+            ):
+                return True
+        elif current != value:
+            return True
+    return False
+
+
+def _stale_children(session: Session, service_ids: set[str], checked: dict) -> dict[str, list]:
+    """Rows that belong to a service sent whole but are missing from what was sent."""
+    stale: dict[str, list] = {}
+    ids = [i for i in service_ids if i]
+    if not ids:
+        return stale
+    for table in SERVICE_CHILDREN:
+        model = ALL_TABLES[table][0]
+        keep = {k[0] for k in checked[table]}
+        for start in range(0, len(ids), 500):
+            for obj in session.scalars(select(model).where(model.service_id.in_(ids[start : start + 500]))):
+                if obj.id not in keep:
+                    stale.setdefault(table, []).append(obj)
+    keep = {k[0] for k in checked["attributes"]}
+    for start in range(0, len(ids), 500):
+        for obj in session.scalars(
+            select(m.Attribute).where(m.Attribute.link_id.in_(ids[start : start + 500]))
+        ):
+            if obj.id not in keep:
+                stale.setdefault("attributes", []).append(obj)
+    return stale
+
+
+def apply(session: Session, batch: Batch, dry_run: bool = False) -> Report:
+    """Check, compare and (unless a dry run) write a batch. Bad rows anywhere: nothing is written."""
+    report = Report(dry_run=dry_run)
+    checked, report.problems = check(session, batch)
+    if report.problems:
+        session.rollback()
+        return report
+    now = utcnow()
+    stale = _stale_children(session, batch.whole_services, checked)
+    touched: set[str] = set()
+    for table, objs in stale.items():
+        report.deleted[table] += len(objs)
+        touched.update(getattr(obj, "service_id", None) or getattr(obj, "link_id", None) for obj in objs)
+        if not dry_run:
+            for obj in objs:
+                session.delete(obj)
+    if not dry_run:
+        session.flush()
+    for table, rows in checked.items():
+        model, _key = ALL_TABLES[table]
+        existing = _load_existing(session, table, list(rows))
+        for key, values in rows.items():
+            obj = existing.get(key)
+            if obj is not None and not _differs(obj, values):
+                report.unchanged[table] += 1
+                continue
+            touched.add(
+                values.get("service_id") or (values.get("link_id") if table == "attributes" else None)
+            )
+            if obj is None:
+                report.created[table] += 1
+                if table == "services":
+                    report.services_created.append(values["name"])
+                if not dry_run:
+                    if table == "services":
+                        values.setdefault("last_modified", now)
+                    session.add(model(**values))
+            else:
+                report.updated[table] += 1
+                if table == "services":
+                    report.services_updated.append(values["name"])
+                if not dry_run:
+                    for name, value in values.items():
+                        setattr(obj, name, value)
+                    if table == "services" and "last_modified" not in values:
+                        obj.last_modified = now
+        if not dry_run:
+            session.flush()
+    if dry_run:
+        session.rollback()
+        return report
+    _touch_services(session, touched, checked, now)
+    if report.changed:
+        from alliance.directory.search import directory_changed
+
+        directory_changed(session)
+    session.commit()
+    return report
+
+
+def _touch_services(session: Session, touched: set[str], checked: dict, now: datetime) -> None:
+    """A service whose parts changed counts as modified, so modified_after finds it."""
+    given = {k[0] for k, v in checked["services"].items() if v.get("last_modified")}
+    ids = list(touched - given - {None})
+    for start in range(0, len(ids), 500):
+        for svc in session.scalars(select(m.Service).where(m.Service.id.in_(ids[start : start + 500]))):
+            svc.last_modified = now
+
+
+# Export --------------------------------------------------------------------------------------
+
+
+def export_csv(session: Session) -> bytes:
+    """Every table as HSDS tabular CSV, in one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table, (model, key) in ALL_TABLES.items():
+            cols = [c.key for c in oruk.columns(model) if not (table == TRANSLATIONS_TABLE and c.key == "id")]
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(cols)
+            order = [getattr(model, k) for k in key]
+            for obj in session.scalars(select(model).order_by(*order)):
+                writer.writerow([_csv_value(getattr(obj, c)) for c in cols])
+            archive.writestr(f"{table}.csv", out.getvalue())
+    return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(oruk._value(value))
+
+
+def export_json(session: Session) -> dict:
+    """The whole directory as one feed: every taxonomy with its terms, then every service, each with
+    the site's own fields under x_alliance (the ORUK output elsewhere never carries them)."""
+    translations: dict[tuple[str, str], dict] = {}
+    for item in session.scalars(select(m.Translation).order_by(m.Translation.entity_id, m.Translation.lang)):
+        text = {"name": item.name}
+        if item.description is not None:
+            text["description"] = item.description
+        if item.review_status:
+            text["review_status"] = item.review_status
+        translations.setdefault((item.entity, item.entity_id), {})[item.lang] = text
+    taxonomies = []
+    for tax in session.scalars(select(m.Taxonomy).order_by(m.Taxonomy.id)):
+        out = oruk.taxonomy(tax)
+        terms = []
+        for term in tax.terms:
+            item = oruk.taxonomy_term(term)
+            found = translations.get(("taxonomy_term", term.id))
+            if found:
+                item["x_alliance"] = {"translations": found}
+            terms.append(item)
+        out["taxonomy_terms"] = terms
+        taxonomies.append(out)
+    attributes: dict[str, list] = {}
+    for attr in session.scalars(select(m.Attribute).order_by(m.Attribute.id)):
+        attributes.setdefault(attr.link_id, []).append(attr)
+    locals_ = {row.service_id: row for row in session.scalars(select(m.ServiceLocal))}
+    services = []
+    for svc in session.scalars(select(m.Service).order_by(m.Service.id)):
+        out = oruk.service(svc, attributes_by_link=attributes)
+        local = locals_.get(svc.id)
+        extra: dict[str, Any] = {}
+        if local is not None:
+            extra = {
+                key: oruk._value(value)
+                for key in ("locality", "verified_on", "verified_by", "example_data")
+                if (value := getattr(local, key)) is not None
+            }
+        found = translations.get(("service", svc.id))
+        if found:
+            extra["translations"] = found
+        if extra:
+            out["x_alliance"] = extra
+        services.append(out)
+    return {"taxonomies": taxonomies, "services": services}

@@ -1,0 +1,32 @@
+"""The ORUK 3.0 schemas, resolved from these files so validation needs no network."""
+
+from __future__ import annotations
+
+import json
+from functools import cache, lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+HERE = Path(__file__).resolve().parent
+BASE = "https://openreferraluk.org/specifications/3.0/schema/"
+OPENAPI = HERE / "openapi.json"
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    resources = []
+    for path in sorted((HERE / "schema").glob("*.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append(
+            (BASE + path.name, Resource.from_contents(contents, default_specification=DRAFT202012))
+        )
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """A validator for schema/<name>.json, with every $ref resolved locally."""
+    return Draft202012Validator({"$ref": BASE + f"{name}.json"}, registry=registry())

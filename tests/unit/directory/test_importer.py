@@ -1,0 +1,145 @@
+"""Reading import files into rows, before any database is involved."""
+
+import io
+import json
+import zipfile
+from datetime import date
+
+import pytest
+
+from alliance.directory import importer
+from alliance.directory import models as m
+
+
+def column(model, name):
+    return model.__table__.columns[name]
+
+
+def test_a_feed_with_taxonomies_and_services_becomes_rows_for_each_table():
+    feed = {
+        "taxonomies": [
+            {
+                "id": "t1",
+                "name": "Needs",
+                "taxonomy_terms": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+            }
+        ],
+        "services": [
+            {
+                "id": "s1",
+                "name": "S",
+                "status": "active",
+                "phones": [{"id": "p1", "number": "111"}],
+                "service_at_locations": [
+                    {"id": "sal1", "location": {"id": "l1", "name": "Hall", "location_type": "physical"}}
+                ],
+                "x_alliance": {"locality": "sheffield", "translations": {"pl": {"name": "S po polsku"}}},
+            }
+        ],
+    }
+    batch = importer.read_json(json.dumps(feed))
+    assert not batch.problems
+    assert [r.values["position"] for r in batch.rows["taxonomy_terms"]] == [0, 1]
+    assert batch.rows["taxonomy_terms"][0].values["taxonomy_id"] == "t1"
+    assert batch.rows["phones"][0].values == {"id": "p1", "number": "111", "service_id": "s1"}
+    assert batch.rows["service_at_locations"][0].values["location_id"] == "l1"
+    assert batch.rows["x_alliance_services"][0].values == {"service_id": "s1", "locality": "sheffield"}
+    translation = batch.rows["x_alliance_translations"][0]
+    assert (
+        translation.values["lang"] == "pl" and translation.where == "services[0].x_alliance.translations.pl"
+    )
+    assert batch.whole_services == {"s1"}
+
+
+@pytest.mark.parametrize("shape", ["list", "page", "single"])
+def test_a_list_a_page_of_contents_and_a_single_service_are_all_accepted(shape):
+    service = {"id": "s1", "name": "S", "status": "active"}
+    data = {"list": [service], "page": {"contents": [service]}, "single": service}[shape]
+    batch = importer.read_json(json.dumps(data))
+    assert [r.values["id"] for r in batch.rows["services"]] == ["s1"]
+
+
+def test_a_value_of_the_wrong_shape_is_reported_at_its_path():
+    service = {
+        "id": "s1",
+        "name": "S",
+        "status": "active",
+        "phones": "0114",
+        "languages": ["Polish"],
+        "minimum_age": "eighteen",
+    }
+    batch = importer.read_json(json.dumps([service]))
+    assert {(p.where, p.field) for p in batch.problems} >= {
+        ("services[0]", "phones"),
+        ("services[0].languages[0]", ""),
+        ("services[0]", "minimum_age"),
+    }
+
+
+@pytest.mark.parametrize("text", ["{oops", "42", '{"something": "else"}'])
+def test_json_that_is_not_a_directory_is_refused(text):
+    with pytest.raises(importer.ImportFileError):
+        importer.read_json(text)
+
+
+def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them_and_blank_cells_left_out():
+    batch = importer.read_csv_files(
+        {"phones.csv": "id,service_id,contact_id,number,description\np1,s1,,111,\np2,s1,,999,Emergency\n"}
+    )
+    assert [r.where for r in batch.rows["phones"]] == ["phones.csv row 2", "phones.csv row 3"]
+    assert batch.rows["phones"][0].values == {"id": "p1", "service_id": "s1", "number": "111"}
+
+
+def test_an_unknown_csv_file_name_is_refused():
+    with pytest.raises(importer.ImportFileError, match="unknown files: people.csv"):
+        importer.read_csv_files({"people.csv": "id\n1\n"})
+
+
+def test_a_zip_of_csv_files_is_read_and_a_broken_zip_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("export/taxonomies.csv", "id,name,description,uri,version\nt1,Needs,,,\n")
+    batch = importer.read_upload("data.zip", buffer.getvalue())
+    assert batch.rows["taxonomies"][0].values == {"id": "t1", "name": "Needs"}
+    with pytest.raises(importer.ImportFileError, match="zip"):
+        importer.read_upload("data.zip", b"not a zip")
+    with pytest.raises(importer.ImportFileError, match="UTF-8"):
+        importer.read_upload("services.csv", "name\nCaf\xe9\n".encode("latin-1"))
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "raw", "expected"),
+    [
+        (m.ServiceLocal, "example_data", "yes", True),
+        (m.ServiceLocal, "example_data", "false", False),
+        (m.Schedule, "interval", "2", 2),
+        (m.Location, "latitude", "53.38", 53.38),
+        (m.ServiceLocal, "verified_on", "2026-01-31", date(2026, 1, 31)),
+        (m.Service, "name", "  Drop-in  ", "Drop-in"),
+    ],
+)
+def test_text_from_a_file_becomes_the_columns_type(model, name, raw, expected):
+    assert importer._coerce(column(model, name), raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "raw", "message"),
+    [
+        (m.ServiceLocal, "example_data", "perhaps", "true or false"),
+        (m.Schedule, "interval", "2.5", "whole number"),
+        (m.Location, "latitude", "north", "a number"),
+        (m.Location, "latitude", "nan", "a number"),
+        (m.ServiceLocal, "verified_on", "31/01/2026", "a date like 2026-01-31"),
+        (m.Service, "last_modified", "yesterday", "a date and time"),
+        (m.Service, "status", "x" * 21, "20 characters or fewer"),
+        (m.Service, "name", 12, "must be text"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_gets_a_readable_reason(model, name, raw, message):
+    with pytest.raises(ValueError, match=message):
+        importer._coerce(column(model, name), raw)
+
+
+def test_a_folder_or_zip_with_no_csv_files_is_refused(tmp_path):
+    with pytest.raises(importer.ImportFileError, match="no CSV files"):
+        importer.read_path(tmp_path)
