@@ -1,0 +1,183 @@
+"""Engagement surveys: the survey and its questions, their text per language, and the responses.
+
+Respondents are anonymous. A response holds no IP address and no user agent. Equality-monitoring
+answers live in their own table, keyed by a random id shared with nothing but the response's
+`monitoring_id`, and dated only to the day, so they cannot be matched to a response by time or
+insertion order.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alliance.database import Base, utcnow
+
+QUESTION_KINDS = (
+    "single",
+    "multiple",
+    "rating",
+    "short_text",
+    "long_text",
+    "number",
+    "date",
+    "yes_no",
+    "outcode",
+    "ranking",
+)
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    # "draft", "open" or "closed"; an open survey also honours opens_at and closes_at.
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    example_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    pages: Mapped[list[SurveyPage]] = relationship(
+        back_populates="survey", order_by="SurveyPage.position", cascade="all, delete-orphan"
+    )
+    languages: Mapped[list[SurveyLanguage]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan"
+    )
+    texts: Mapped[list[SurveyText]] = relationship(cascade="all, delete-orphan")
+
+
+class SurveyLanguage(Base):
+    """A language the survey has text in; `offered` only once its translation is complete."""
+
+    __tablename__ = "survey_languages"
+    __table_args__ = (UniqueConstraint("survey_id", "lang", name="uq_survey_languages_survey_lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(10))
+    offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False until a qualified translator has checked the text.
+    translator_reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    survey: Mapped[Survey] = relationship(back_populates="languages")
+
+
+class SurveyText(Base):
+    """One piece of text in one language: `key` names what it belongs to, e.g. "title",
+    "q.<question>.text", "q.<question>.help", "o.<question>.<option>"."""
+
+    __tablename__ = "survey_texts"
+    __table_args__ = (UniqueConstraint("survey_id", "lang", "key", name="uq_survey_texts_survey_lang_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class SurveyPage(Base):
+    __tablename__ = "survey_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+
+    survey: Mapped[Survey] = relationship(back_populates="pages")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="page", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Question(Base):
+    __tablename__ = "survey_questions"
+    __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_survey_questions_survey_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("survey_pages.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_length: Mapped[int | None]  # text questions
+    min_value: Mapped[int | None]  # number and rating questions
+    max_value: Mapped[int | None]
+    # Shown only if the earlier question `show_if_key` was answered with one of `show_if_values` (JSON list).
+    show_if_key: Mapped[str | None] = mapped_column(String(60))
+    show_if_values: Mapped[str | None] = mapped_column(Text)
+
+    page: Mapped[SurveyPage] = relationship(back_populates="questions")
+    options: Mapped[list[Option]] = relationship(
+        back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
+    )
+
+
+class Option(Base):
+    __tablename__ = "survey_options"
+    __table_args__ = (UniqueConstraint("question_id", "key", name="uq_survey_options_question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    is_other: Mapped[bool] = mapped_column(Boolean, default=False)  # "other, please say"
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Response(Base):
+    __tablename__ = "survey_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    survey_version: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    # One per answering session: a second insert with the same token fails, so a double click,
+    # a resent form or a retry stores one response.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    lang: Mapped[str] = mapped_column(String(10))
+    locality: Mapped[str | None] = mapped_column(String(60))
+    monitoring_id: Mapped[str | None] = mapped_column(String(32))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
+
+
+class Answer(Base):
+    """One answer value: a choice question has one row per chosen option, a ranking one per option."""
+
+    __tablename__ = "survey_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_responses.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"))
+    option_key: Mapped[str | None] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(Text, default="")  # free text as typed, a number, a rank
+
+
+class EqualityResponse(Base):
+    """Equality-monitoring answers (ONS 2021 categories), apart from the survey answers."""
+
+    __tablename__ = "survey_equality_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random; equals Response.monitoring_id
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    submitted_on: Mapped[date]
+    age_band: Mapped[str | None] = mapped_column(String(40))
+    sex: Mapped[str | None] = mapped_column(String(40))
+    gender_identity: Mapped[str | None] = mapped_column(String(40))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(40))
+    ethnic_group: Mapped[str | None] = mapped_column(String(40))
+    religion: Mapped[str | None] = mapped_column(String(40))
+    disability: Mapped[str | None] = mapped_column(String(40))
+    carer: Mapped[str | None] = mapped_column(String(40))
+    pregnancy: Mapped[str | None] = mapped_column(String(40))

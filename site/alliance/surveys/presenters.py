@@ -1,0 +1,302 @@
+"""Questions and answers turned into the parameters of NHS.UK frontend components."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from alliance.surveys import equality, services
+from alliance.surveys.services import QuestionView, SurveyView
+
+
+def closes_on(view: SurveyView) -> str | None:
+    return format_date(view.closes_at, "long") if view.closes_at else None
+
+
+def field_id(key: str) -> str:
+    # Prefixed so a question key can never clash with an id elsewhere on the page.
+    return f"q-{key}"
+
+
+def error_list(errors: dict[str, str], anchors: dict[str, str] | None = None) -> list[dict]:
+    """The error summary: each error linked to its field; a form-wide error (timed out) unlinked."""
+    items = []
+    for key, message in errors.items():
+        if key == "_form":
+            items.append({"text": message})
+        elif key.endswith(".other"):
+            items.append({"text": message, "href": f"#{field_id(key[:-6])}-other"})
+        else:
+            items.append({"text": message, "href": f"#{(anchors or {}).get(key, field_id(key))}"})
+    return items
+
+
+def anchors(view: SurveyView, number: int) -> dict[str, str]:
+    """Where each question's error links to: its first input (a date's day box)."""
+    return {q.key: f"{field_id(q.key)}-day" for q in view.pages[number - 1] if q.kind == "date"}
+
+
+def page_values(view: SurveyView, number: int, answers: dict) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for question in view.pages[number - 1]:
+        values.update(services.form_values(question, answers))
+    return values
+
+
+def _first(values: dict, name: str) -> str:
+    found = values.get(name) or [""]
+    return found[0] if isinstance(found, list) else str(found)
+
+
+def _choice_items(question: QuestionView, values: dict, errors: dict) -> list[dict]:
+    chosen = values.get(question.key) or []
+    if question.kind == "yes_no":
+        pairs = [("yes", str(_l("Yes"))), ("no", str(_l("No")))]
+    elif question.kind == "rating":
+        low, high = question.min_value or 1, question.max_value or 5
+        pairs = []
+        for n in range(low, high + 1):
+            label = question.low_label if n == low else question.high_label if n == high else ""
+            pairs.append((str(n), f"{n} – {label}" if label else str(n)))
+    else:
+        pairs = [(option.key, option.text) for option in question.options]
+    items = []
+    for value, text in pairs:
+        item = {"value": value, "text": text, "checked": value in chosen}
+        option = next((o for o in question.options if o.key == value and o.is_other), None)
+        if option is not None:
+            other_error = errors.get(f"{question.key}.other")
+            item["conditional"] = {
+                "html": Markup(
+                    '<div class="nhsuk-form-group{err}"><label class="nhsuk-label" for="{id}">{label}</label>'
+                    "{message}"
+                    '<input class="nhsuk-input{ierr}" id="{id}" name="{name}" type="text" value="{value}"'
+                    ' maxlength="{max}" autocomplete="off"></div>'
+                ).format(
+                    err=" nhsuk-form-group--error" if other_error else "",
+                    ierr=" nhsuk-input--error" if other_error else "",
+                    id=f"{field_id(question.key)}-other",
+                    name=f"{question.key}.other",
+                    label=_l("Please say what"),
+                    message=Markup(
+                        '<span class="nhsuk-error-message" id="{id}-error">'
+                        '<span class="nhsuk-u-visually-hidden">{prefix}</span> {text}</span>'
+                    ).format(id=f"{field_id(question.key)}-other", prefix=_l("Error:"), text=other_error)
+                    if other_error
+                    else "",
+                    value=_first(values, f"{question.key}.other"),
+                    max=services.DEFAULT_SHORT_TEXT,
+                )
+            }
+        items.append(item)
+    return items
+
+
+def _question_params(question: QuestionView, heading: bool, values: dict, errors: dict) -> dict:
+    error = errors.get(question.key)
+    label = {"text": question.text}
+    if heading:
+        label.update({"isPageHeading": True, "size": "l"})
+    else:
+        label["size"] = "m"
+    common = {
+        "id": field_id(question.key),
+        "name": question.key,
+        "hint": {"text": question.help} if question.help else None,
+        "errorMessage": {"text": error} if error else None,
+    }
+    common = {key: value for key, value in common.items() if value is not None}
+    kind = question.kind
+    if kind in ("single", "rating", "yes_no", "multiple"):
+        params = {
+            **common,
+            "idPrefix": common.pop("id"),
+            "fieldset": {"legend": label},
+            "items": _choice_items(question, values, errors),
+        }
+        if kind == "yes_no":
+            params["classes"] = "nhsuk-radios--inline"
+        return {"macro": "checkboxes" if kind == "multiple" else "radios", "params": params}
+    if kind == "long_text":
+        return {
+            "macro": "characterCount",
+            "params": {
+                **common,
+                "label": label,
+                "value": _first(values, question.key),
+                "maxlength": question.max_length or services.DEFAULT_SHORT_TEXT,
+                "rows": 6,
+                "textareaDescriptionText": str(_l("You can enter up to %{count} characters")),
+                "charactersUnderLimitText": {
+                    "one": str(_l("You have %{count} character remaining")),
+                    "other": str(_l("You have %{count} characters remaining")),
+                },
+                "charactersAtLimitText": str(_l("You have 0 characters remaining")),
+                "charactersOverLimitText": {
+                    "one": str(_l("You have %{count} character too many")),
+                    "other": str(_l("You have %{count} characters too many")),
+                },
+            },
+        }
+    if kind == "date":
+        error_class = " nhsuk-input--error" if error else ""
+        return {
+            "macro": "dateInput",
+            "params": {
+                **common,
+                "namePrefix": question.key,
+                "fieldset": {"legend": label},
+                "items": [
+                    {
+                        "name": part,
+                        "label": str(text),
+                        "classes": width + error_class,
+                        "value": _first(values, f"{question.key}[{part}]"),
+                    }
+                    for part, text, width in (
+                        ("day", _l("Day"), "nhsuk-input--width-2"),
+                        ("month", _l("Month"), "nhsuk-input--width-2"),
+                        ("year", _l("Year"), "nhsuk-input--width-4"),
+                    )
+                ],
+            },
+        }
+    if kind == "ranking":
+        count = len(question.options)
+        return {
+            "macro": "ranking",
+            "params": {
+                **common,
+                "legend": label,
+                "selects": [
+                    {
+                        "id": field_id(question.key) if n == 0 else f"{field_id(question.key)}-{option.key}",
+                        "name": f"{question.key}[{option.key}]",
+                        "label": {"text": option.text},
+                        "classes": "nhsuk-select--error" if error else "",
+                        "items": [{"value": "", "text": str(_l("Choose a number"))}]
+                        + [
+                            {
+                                "value": str(rank),
+                                "text": str(rank),
+                                "selected": _first(values, f"{question.key}[{option.key}]") == str(rank),
+                            }
+                            for rank in range(1, count + 1)
+                        ],
+                    }
+                    for n, option in enumerate(question.options)
+                ],
+            },
+        }
+    params = {**common, "label": label, "value": _first(values, question.key)}
+    if kind == "number":
+        params.update({"inputmode": "numeric", "classes": "nhsuk-input--width-5", "spellcheck": False})
+    elif kind == "outcode":
+        params.update({"classes": "nhsuk-input--width-5", "spellcheck": False, "autocomplete": "off"})
+    else:
+        params["attributes"] = {"maxlength": str(question.max_length or services.DEFAULT_SHORT_TEXT)}
+    return {"macro": "input", "params": params}
+
+
+def page_questions(view: SurveyView, number: int, answers: dict, values: dict, errors: dict) -> list[dict]:
+    shown = [q for q in view.pages[number - 1] if services.is_visible(q, services.prune(view, answers))]
+    heading = len(shown) == 1
+    return [
+        {**_question_params(question, heading, values, errors), "title": question.text} for question in shown
+    ]
+
+
+def _answer_text(question: QuestionView, answers: dict) -> Markup:
+    value = answers.get(question.key)
+    if value in (None, "", []):
+        return Markup(escape(_l("Not answered")))
+    if question.kind == "yes_no":
+        return Markup(escape(_l("Yes") if value == "yes" else _l("No")))
+    if question.kind == "single":
+        return Markup(escape(question.option_text(value)))
+    if question.kind == "multiple":
+        lines = []
+        for key in value:
+            text = question.option_text(key)
+            other = answers.get(f"{question.key}.other") if services._is_other(question, key) else None
+            lines.append(escape(f"{text}: {other}" if other else text))
+        return Markup("<br>").join(lines)
+    if question.kind == "ranking":
+        return Markup("<br>").join(
+            escape(f"{rank}. {question.option_text(key)}") for rank, key in enumerate(value, start=1)
+        )
+    if question.kind == "date":
+        return Markup(escape(format_date(date.fromisoformat(value), "long")))
+    if question.kind == "outcode":
+        return Markup('<span dir="ltr">{}</span>').format(value)
+    if question.kind == "long_text":
+        return Markup("<br>").join(escape(line) for line in value.splitlines())
+    return Markup(escape(value))
+
+
+def summary_rows(view: SurveyView, answers: dict) -> list[dict]:
+    answers = services.prune(view, answers)
+    rows = []
+    for question in view.questions():
+        if not services.is_visible(question, answers):
+            continue
+        rows.append(
+            {
+                "key": {"text": question.text},
+                "value": {"html": _answer_text(question, answers)},
+                "actions": {
+                    "items": [
+                        {
+                            "href": url_for(
+                                "surveys.question", slug=view.slug, page=question.page, change="1"
+                            ),
+                            "text": str(_l("Change")),
+                            "visuallyHiddenText": question.text,
+                        }
+                    ]
+                },
+            }
+        )
+    return rows
+
+
+def equality_questions(chosen: dict[str, str]) -> list[dict]:
+    return [
+        {
+            "idPrefix": field_id(question.key),
+            "name": question.key,
+            "fieldset": {"legend": {"text": str(question.text), "size": "s"}},
+            "items": [
+                {"value": key, "text": str(text), "checked": chosen.get(question.key) == key}
+                for key, text in equality.options(question)
+            ],
+        }
+        for question in equality.QUESTIONS
+    ]
+
+
+def equality_rows(slug: str, chosen: dict[str, str]) -> list[dict]:
+    rows = []
+    for question in equality.QUESTIONS:
+        key = chosen.get(question.key)
+        text = dict(equality.options(question)).get(key) if key else _l("Not answered")
+        rows.append(
+            {
+                "key": {"text": str(question.text)},
+                "value": {"text": str(text)},
+                "actions": {
+                    "items": [
+                        {
+                            "href": url_for("surveys.about_you", slug=slug),
+                            "text": str(_l("Change")),
+                            "visuallyHiddenText": str(question.text),
+                        }
+                    ]
+                },
+            }
+        )
+    return rows
