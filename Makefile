@@ -46,6 +46,9 @@ setup: assets compile-translations seed ## Everything `make run` needs, without 
 run: setup ## Set everything up and serve the site on http://127.0.0.1:5000 (SQLite)
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+serve: ## Serve the site under gunicorn (production settings from the environment; see docs/deploy.md)
+	ALLIANCE_ENV=$${ALLIANCE_ENV:-production} $(BIN)/gunicorn --config site/alliance/ops/gunicorn_conf.py wsgi:app
+
 chromium: ## Install Debian's Chromium for the browser tests when it is missing
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
 
@@ -64,4 +67,4 @@ format: install ## Format the code with ruff
 clean: ## Remove the virtual environment, node_modules, built assets and the local database
 	rm -rf $(VENV) node_modules site/alliance/static/nhsuk instance
 
-.PHONY: help install assets translations compile-translations db seed setup run chromium test lint format clean
+.PHONY: help install assets translations compile-translations db seed setup run serve chromium test lint format clean

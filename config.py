@@ -31,6 +31,15 @@ class Config:
     SEARCH_SYNONYMS = _env("SEARCH_SYNONYMS", str(ROOT / "content" / "search" / "synonyms.txt"))
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    # Keys in a shared Redis start with this, so several sites (or test runs) can share one server.
+    REDIS_KEY_PREFIX = _env("REDIS_KEY_PREFIX", "alliance:")
+    RATELIMIT_KEY_PREFIX = _env("REDIS_KEY_PREFIX", "alliance:")
+    # How many nodes serve this site: above 1, state must live in PostgreSQL and Redis, not on one disk.
+    ALLIANCE_NODES = int(_env("ALLIANCE_NODES", "1"))
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
 
     # Who this site is for. 21 Cancer Alliances could run it: nothing below lives in code.
     ALLIANCE_NAME = _env("ALLIANCE_NAME", "South Yorkshire, Bassetlaw and North Derbyshire Cancer Alliance")
@@ -67,6 +76,27 @@ class Config:
     LOGIN_FAILURE_LIMIT = 10
     LOGIN_FAILURE_WINDOW = 5 * 60
     PASSWORD_RESET_LIFETIME = 60 * 60
+
+    # Clinical trials: which towns count as local ("Town:Locality"), a circle around the region for
+    # hospitals in other towns, and the ClinicalTrials.gov fetch (off unless switched on here).
+    TRIALS_AREA_CITIES = [
+        pair.strip()
+        for pair in _env(
+            "TRIALS_AREA_CITIES",
+            "Sheffield:Sheffield,Rotherham:Rotherham,Doncaster:Doncaster,Barnsley:Barnsley,"
+            "Worksop:Bassetlaw,Retford:Bassetlaw,Chesterfield:North Derbyshire",
+        ).split(",")
+    ]
+    TRIALS_AREA_CENTRE = (53.38, -1.36)
+    TRIALS_AREA_RADIUS_KM = float(_env("TRIALS_AREA_RADIUS_KM", "0"))
+    TRIALS_STALE_DAYS = int(_env("TRIALS_STALE_DAYS", "180"))
+    TRIALS_FETCH_ENABLED = _env("TRIALS_FETCH_ENABLED") == "1"
+    TRIALS_API_URL = _env("TRIALS_API_URL", "https://clinicaltrials.gov/api/v2/studies")
+    TRIALS_FETCH_CONDITION = _env("TRIALS_FETCH_CONDITION", "cancer")
+    TRIALS_FETCH_LOCATION = _env("TRIALS_FETCH_LOCATION", "Sheffield, United Kingdom")
+    TRIALS_FETCH_STATUSES = ["RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"]
+    TRIALS_FETCH_PAGE_SIZE = 100
+    TRIALS_FETCH_MAX_PAGES = 20
 
     @classmethod
     def check(cls) -> None:
@@ -105,8 +135,18 @@ class ProductionConfig(Config):
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."
             )
-        if _env("FLASK_DEBUG") == "1":
+        if _env("FLASK_DEBUG") == "1" or getattr(cls, "DEBUG", False):
             raise ConfigError("FLASK_DEBUG=1 is not allowed in production: it exposes a code console.")
+        if cls.ALLIANCE_NODES > 1 and cls.DATABASE_URL.startswith("sqlite"):
+            raise ConfigError(
+                f"ALLIANCE_NODES={cls.ALLIANCE_NODES} but DATABASE_URL is SQLite, a file on one machine: "
+                "set DATABASE_URL to a PostgreSQL database every node reaches (see docs/deploy.md)."
+            )
+        if cls.ALLIANCE_NODES > 1 and not cls.REDIS_URL:
+            raise ConfigError(
+                f"ALLIANCE_NODES={cls.ALLIANCE_NODES} but REDIS_URL is not set: rate limits and cached pages "
+                "would be counted per node. Set REDIS_URL to a Redis server every node reaches."
+            )
 
 
 CONFIGS = {

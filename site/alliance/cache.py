@@ -12,6 +12,7 @@ about a second, and never a page from an older version than it has seen.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import struct
 import threading
@@ -29,6 +30,7 @@ from alliance import security
 NONCE_PLACEHOLDER = "__app_csp_nonce__"
 VERSION_NAME = "pages-content"
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+logger = logging.getLogger("alliance.cache")
 
 
 def _deflate(data: bytes, level: int) -> bytes:
@@ -94,6 +96,53 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class RedisPageCache:
+    """The same interface as PageCache, shared by every node through Redis (when REDIS_URL is set).
+
+    Entries expire after `ttl` seconds unread-or-not, so pages of old versions do not pile up. A Redis
+    failure is a cache miss, never an error page: the page is rendered as if nothing were cached.
+    """
+
+    def __init__(self, client, prefix: str, ttl: int = 24 * 60 * 60):
+        self.client, self.prefix, self.ttl = client, prefix + "page:", ttl
+
+    @staticmethod
+    def dumps(entry: CachedPage) -> bytes:
+        sizes = [len(piece) for pair in zip(entry.parts, entry.deflated, strict=True) for piece in pair]
+        head = struct.pack(f"<QI{len(sizes)}I", entry.version, len(entry.parts), *sizes)
+        return head + b"".join(
+            piece for pair in zip(entry.parts, entry.deflated, strict=True) for piece in pair
+        )
+
+    @staticmethod
+    def loads(data: bytes) -> CachedPage:
+        version, count = struct.unpack_from("<QI", data)
+        sizes = struct.unpack_from(f"<{2 * count}I", data, 12)
+        offset, pieces = 12 + 8 * count, []
+        for size in sizes:
+            pieces.append(data[offset : offset + size])
+            offset += size
+        return CachedPage(version, pieces[0::2], pieces[1::2])
+
+    def get(self, key: str) -> CachedPage | None:
+        try:
+            data = self.client.get(self.prefix + key)
+        except Exception:  # redis raises several unrelated types; any of them is a miss here
+            logger.warning("page cache: Redis unavailable on read")
+            return None
+        return self.loads(data) if data else None
+
+    def put(self, key: str, entry: CachedPage) -> None:
+        try:
+            self.client.set(self.prefix + key, self.dumps(entry), ex=self.ttl)
+        except Exception:
+            logger.warning("page cache: Redis unavailable on write")
+
+    def clear(self) -> None:
+        for key in self.client.scan_iter(match=self.prefix + "*", count=500):
+            self.client.delete(key)
 
 
 class ContentVersion:
@@ -164,7 +213,13 @@ def init_app(app: Flask) -> None:
             ).scalar()
         return value or 0
 
-    app.extensions["page_cache"] = PageCache()
+    if app.config.get("REDIS_URL"):
+        import redis
+
+        client = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=0.5, socket_connect_timeout=0.5)
+        app.extensions["page_cache"] = RedisPageCache(client, app.config.get("REDIS_KEY_PREFIX", "alliance:"))
+    else:
+        app.extensions["page_cache"] = PageCache()
     version = ContentVersion(read_version)
     app.extensions["content_version"] = version
     _versions.append(version)

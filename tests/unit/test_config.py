@@ -41,3 +41,69 @@ def test_an_unknown_environment_name_is_refused():
 def test_the_development_default_database_is_sqlite_under_instance():
     assert config.DevelopmentConfig.DATABASE_URL.startswith("sqlite:///")
     assert "instance" in config.DevelopmentConfig.DATABASE_URL
+
+
+def _production(monkeypatch, **settings):
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    for name, value in settings.items():
+        monkeypatch.setattr(config.ProductionConfig, name, value, raising=False)
+
+
+def test_production_refuses_sqlite_when_more_than_one_node_is_declared(monkeypatch):
+    _production(
+        monkeypatch, ALLIANCE_NODES=2, DATABASE_URL="sqlite:////srv/alliance.db", REDIS_URL="redis://r"
+    )
+    with pytest.raises(config.ConfigError, match="ALLIANCE_NODES=2 but DATABASE_URL is SQLite") as error:
+        create_app("production")
+    assert "PostgreSQL" in str(error.value)
+
+
+def test_production_refuses_several_nodes_without_redis(monkeypatch):
+    _production(
+        monkeypatch, ALLIANCE_NODES=3, DATABASE_URL="postgresql+psycopg://db/alliance", REDIS_URL=None
+    )
+    with pytest.raises(config.ConfigError, match="REDIS_URL is not set"):
+        create_app("production")
+
+
+def test_production_refuses_debug_set_in_the_config_class(monkeypatch):
+    _production(monkeypatch, DEBUG=True)
+    with pytest.raises(config.ConfigError, match="not allowed in production"):
+        create_app("production")
+
+
+def test_production_accepts_one_node_on_sqlite(monkeypatch):
+    _production(monkeypatch, ALLIANCE_NODES=1)
+    app = create_app("production", {"DATABASE_URL": "sqlite://"})
+    assert app.config["ALLIANCE_NODES"] == 1
+
+
+def test_production_starts_several_nodes_on_postgresql_and_redis(monkeypatch):
+    _production(
+        monkeypatch,
+        ALLIANCE_NODES=2,
+        DATABASE_URL="postgresql+psycopg://db.example/alliance",
+        REDIS_URL="redis://redis.example:6379/0",
+        RATELIMIT_STORAGE_URI="redis://redis.example:6379/0",
+    )
+    app = create_app("production")
+    # Rate-limit counters and cached pages live in the shared Redis; sessions are signed cookies.
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://redis.example:6379/0"
+    assert type(app.extensions["page_cache"]).__name__ == "RedisPageCache"
+    assert app.session_interface.__class__.__name__ == "SecureCookieSessionInterface"
+
+
+def test_the_rate_limit_store_follows_redis_url(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/5")
+    monkeypatch.setenv("REDIS_KEY_PREFIX", "site-a:")
+    try:
+        reloaded = importlib.reload(config)
+        assert reloaded.ProductionConfig.RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/5"
+        assert reloaded.ProductionConfig.RATELIMIT_KEY_PREFIX == "site-a:"
+        assert reloaded.TestConfig.RATELIMIT_STORAGE_URI == "memory://"
+    finally:
+        monkeypatch.delenv("REDIS_URL")
+        monkeypatch.delenv("REDIS_KEY_PREFIX")
+        importlib.reload(config)

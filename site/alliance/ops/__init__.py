@@ -1,0 +1,26 @@
+"""Running the site in production: health checks, request logs, metrics, backups.
+
+`init_app` runs last in create_app(), so the request layer wraps everything else, the page cache's
+WSGI layer included: cached hits are logged and counted like any other request.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from alliance.ops import backup, health, metrics, requestlog
+
+    health.init_app(app)
+    backup.init_app(app)
+    app.extensions["metrics"] = metrics.Metrics()
+    requestlog.configure_logging(app)
+    wsgi_app = requestlog.RequestLayer(app, app.wsgi_app)
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # Behind nginx every request comes from the proxy; trust exactly that many X-Forwarded-* hops.
+        wsgi_app = ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.wsgi_app = wsgi_app

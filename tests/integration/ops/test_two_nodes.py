@@ -1,0 +1,255 @@
+"""Two real gunicorn nodes against one PostgreSQL database and one Redis, as in production.
+
+Each node has its own search index folder, so nothing passes between them except through the
+database and Redis. The database is created for this run and dropped after it; Redis keys carry a
+prefix unique to the run and are deleted after it.
+
+Without PostgreSQL and Redis on 127.0.0.1 this module skips, unless REQUIRE_POSTGRES=1 (as in CI),
+where their absence fails the run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+FIXTURES = ROOT / "tests" / "fixtures" / "content"
+PG_HOST, PG_PORT, REDIS_PORT = "127.0.0.1", 5432, 6379
+PAGE_TEXT = "Screening checks for blood in your poo."
+
+
+def _reachable(port: int) -> bool:
+    try:
+        with socket.create_connection((PG_HOST, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Node:
+    """One gunicorn server; cookies kept by hand because production cookies are Secure-only."""
+
+    def __init__(self, name: str, port: int, env: dict):
+        self.name, self.port, self.env = name, port, env
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "site/alliance/ops/gunicorn_conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env={
+                **self.env,
+                "BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": "1",
+                "GUNICORN_THREADS": "2",
+                "GUNICORN_GRACEFUL_TIMEOUT": "3",
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def request(
+        self, method: str, path: str, body: dict | None = None, cookie: str = ""
+    ) -> tuple[int, dict, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        headers = {"Cookie": cookie} if cookie else {}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    f"node {self.name} exited: {self.process.stderr.read().decode()[-3000:]}"
+                )
+            try:
+                if self.request("GET", "/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"node {self.name} not ready after {seconds} s")
+
+
+def _flask(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", *args],
+        cwd=ROOT,
+        env={**env, "FLASK_APP": "wsgi"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    if not (_reachable(PG_PORT) and _reachable(REDIS_PORT)):
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 but PostgreSQL or Redis is not reachable on 127.0.0.1")
+        pytest.skip("PostgreSQL and Redis on 127.0.0.1 are needed for the two-node test")
+    import psycopg
+    import redis
+
+    run = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    database = f"test_twonode_{run}"
+    with psycopg.connect(
+        f"host={PG_HOST} port={PG_PORT} user=postgres dbname=postgres", autocommit=True
+    ) as pg:
+        pg.execute(f'CREATE DATABASE "{database}"')
+    prefix = f"test-twonode-{run}:"
+    content = tmp_path_factory.mktemp("content")
+    shutil.copytree(FIXTURES, content, dirs_exist_ok=True)
+    base = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ALLIANCE_", "FLASK_", "GUNICORN"))},
+        "ALLIANCE_ENV": "production",
+        "ALLIANCE_NODES": "2",
+        "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
+        "DATABASE_URL": f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{database}",
+        "REDIS_URL": f"redis://{PG_HOST}:{REDIS_PORT}/0",
+        "REDIS_KEY_PREFIX": prefix,
+        "CONTENT_DIR": str(content),
+    }
+    nodes = [
+        Node(name, _free_port(), {**base, "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp(f"search-{name}"))})
+        for name in ("a", "b")
+    ]
+    redis_client = redis.Redis.from_url(base["REDIS_URL"])
+    try:
+        _flask(nodes[0].env, "db", "upgrade")
+        _flask(nodes[0].env, "seed")
+        for node in nodes:
+            node.start()
+        for node in nodes:
+            node.wait_ready()
+        yield {"a": nodes[0], "b": nodes[1], "content": content, "redis": redis_client, "prefix": prefix}
+    finally:
+        for node in nodes:
+            node.stop()
+        for key in redis_client.scan_iter(match=prefix + "*", count=500):
+            redis_client.delete(key)
+        redis_client.close()
+        with psycopg.connect(
+            f"host={PG_HOST} port={PG_PORT} user=postgres dbname=postgres", autocommit=True
+        ) as pg:
+            pg.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _eventually(check, seconds: float) -> float:
+    """Seconds until check() was true; fails after `seconds`."""
+    started = time.monotonic()
+    while True:
+        if check():
+            return time.monotonic() - started
+        if time.monotonic() - started > seconds:
+            raise AssertionError(f"not true within {seconds} s")
+        time.sleep(0.05)
+
+
+def test_a_page_published_through_node_a_is_served_fresh_by_node_b(cluster):
+    a, b = cluster["a"], cluster["b"]
+    status, headers, html = b.request("GET", "/en/example")
+    assert status == 200 and PAGE_TEXT in html
+    # Served again, the page comes from the shared Redis page cache.
+    assert b.request("GET", "/en/example")[0] == 200
+    assert list(cluster["redis"].scan_iter(match=cluster["prefix"] + "page:/en/example*"))
+
+    page = cluster["content"] / "pages" / "example" / "en.md"
+    page.write_text(page.read_text().replace(PAGE_TEXT, "Screening looks for tiny amounts of blood."))
+    _flask(a.env, "seed")  # publishes the new revision with node A's settings
+
+    elapsed = _eventually(lambda: "tiny amounts of blood" in b.request("GET", "/en/example")[2], 2.0)
+    assert PAGE_TEXT not in b.request("GET", "/en/example")[2]
+    assert "tiny amounts of blood" in a.request("GET", "/en/example")[2]
+    print(f"node B served the new page {elapsed:.2f} s after publishing")
+
+
+def _sign_in_form(node: Node) -> tuple[str, str]:
+    status, headers, html = node.request("GET", "/backoffice/sign-in")
+    assert status == 200
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    cookie = headers["set-cookie"].split(";", 1)[0]
+    return token, cookie
+
+
+def test_failed_sign_ins_count_across_both_nodes(cluster):
+    a, b = cluster["a"], cluster["b"]
+    # The session cookie from node A is good on node B: sessions are signed cookies, no shared store.
+    token, cookie = _sign_in_form(a)
+    form = {"csrf_token": token, "email": "nobody@example.nhs.uk", "password": "not the password"}
+    for attempt in range(10):
+        node = (a, b)[attempt % 2]
+        status, _headers, html = node.request("POST", "/backoffice/sign-in", form, cookie)
+        assert status == 200, f"attempt {attempt + 1} on node {node.name}: {status}"
+        assert "Too many failed attempts" not in html
+    for node in (a, b):
+        status, _headers, html = node.request("POST", "/backoffice/sign-in", form, cookie)
+        assert status == 429
+        assert "Too many failed attempts" in html
+
+
+def test_a_service_imported_through_node_a_is_found_by_search_on_node_b_within_two_seconds(cluster):
+    a, b = cluster["a"], cluster["b"]
+    if b.request("GET", "/en/support")[0] != 200:
+        pytest.skip("the directory search page is not in this tree")
+    service_id = str(uuid.uuid4())
+    feed = {
+        "services": [
+            {
+                "id": service_id,
+                "name": "Kingfisher Walking Group (example)",
+                "description": "A made-up walking group for people affected by cancer. Example listing.",
+                "status": "active",
+                "organization": {
+                    "id": str(uuid.uuid4()),
+                    "name": "Kingfisher Trust (example)",
+                    "description": "Example organisation, made up for a test.",
+                },
+            }
+        ]
+    }
+    path = cluster["content"] / "new-service.json"
+    path.write_text(json.dumps(feed))
+    assert "Kingfisher" not in b.request("GET", "/en/support?q=kingfisher")[2]
+    _flask(a.env, "directory", "import", str(path))
+    elapsed = _eventually(
+        lambda: "Kingfisher Walking Group" in b.request("GET", "/en/support?q=kingfisher")[2], 2.0
+    )
+    print(f"node B found the new service {elapsed:.2f} s after the import")

@@ -1,0 +1,95 @@
+import json
+import logging
+
+import pytest
+
+from alliance import cache
+from alliance.ops import metrics, requestlog
+
+
+def test_a_nginx_style_request_id_is_kept():
+    assert (
+        requestlog.request_id_from("4f6c1f0e8d2b4a5c9e7f3a1b2c3d4e5f") == "4f6c1f0e8d2b4a5c9e7f3a1b2c3d4e5f"
+    )
+
+
+def test_a_uuid_request_id_is_kept():
+    assert (
+        requestlog.request_id_from("123e4567-e89b-12d3-a456-426614174000")
+        == "123e4567-e89b-12d3-a456-426614174000"
+    )
+
+
+@pytest.mark.parametrize(
+    "bad", [None, "", "abc", "a" * 129, "-leading-dash-1234", "spaces are here", "ünïcödé-123"]
+)
+def test_a_missing_or_malformed_request_id_is_replaced_with_a_fresh_one(bad):
+    first, second = requestlog.request_id_from(bad), requestlog.request_id_from(bad)
+    assert first != bad and first != second
+    assert len(first) == 32
+
+
+def test_the_json_formatter_writes_one_line_with_the_extra_fields():
+    record = logging.LogRecord("alliance.access", logging.INFO, __file__, 1, "request", None, None)
+    record.fields = {"status": 200, "endpoint": "pages.page", "duration_ms": 1.5}
+    line = requestlog.JsonFormatter().format(record)
+    assert "\n" not in line
+    data = json.loads(line)
+    assert data["level"] == "info" and data["message"] == "request"
+    assert data["status"] == 200 and data["endpoint"] == "pages.page"
+    assert data["time"].endswith("+00:00")
+
+
+def test_the_histogram_puts_each_duration_in_its_bucket_and_the_ones_above():
+    m = metrics.Metrics(buckets=(0.1, 1.0))
+    m.observe("pages.page", 200, 0.05)
+    m.observe("pages.page", 200, 0.1)
+    m.observe("pages.page", 200, 0.5)
+    m.observe("pages.page", 200, 3.0)
+    m.observe("pages.page", 404, 0.01)
+    text = m.render()
+    page = 'endpoint="pages.page",status="200"'
+    assert f"alliance_requests_total{{{page}," in text
+    buckets = [
+        line
+        for line in text.splitlines()
+        if line.startswith("alliance_request_duration_seconds_bucket") and page in line
+    ]
+    assert [line.rsplit(" ", 1)[1] for line in buckets] == ["2", "3", "4"]
+    assert any(
+        line.startswith("alliance_request_duration_seconds_count") and page in line and line.endswith(" 4")
+        for line in text.splitlines()
+    )
+    assert any(
+        line.startswith("alliance_requests_total") and 'status="404"' in line and line.endswith(" 1")
+        for line in text.splitlines()
+    )
+
+
+def test_label_values_are_escaped():
+    m = metrics.Metrics()
+    m.observe('odd"name\\', 200, 0.01)
+    assert 'endpoint="odd\\"name\\\\"' in m.render()
+
+
+def test_a_cached_page_survives_the_trip_through_redis_bytes():
+    entry = cache.CachedPage.from_html(
+        f"<p>a</p>{cache.NONCE_PLACEHOLDER}<p>ü</p>{cache.NONCE_PLACEHOLDER}", 42
+    )
+    back = cache.RedisPageCache.loads(cache.RedisPageCache.dumps(entry))
+    assert back == entry
+    assert back.gzipped("n0nce") == entry.gzipped("n0nce")
+
+
+class _BrokenRedis:
+    def get(self, key):
+        raise ConnectionError("down")
+
+    def set(self, key, value, ex=None):
+        raise ConnectionError("down")
+
+
+def test_redis_being_down_is_a_cache_miss_not_an_error():
+    pages = cache.RedisPageCache(_BrokenRedis(), "x:")
+    pages.put("/en/", cache.CachedPage.from_html("<p>a</p>", 1))
+    assert pages.get("/en/") is None
