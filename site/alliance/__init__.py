@@ -21,6 +21,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     setup_blueprints(app)
     register_errorhandlers(app)
     setup_commands(app)
+    init_ops(app)  # last: its request layer wraps every other layer, the page cache's included
     return app
 
 
@@ -54,27 +55,50 @@ def init_assets(app: Flask) -> None:
 
 
 def setup_blueprints(app: Flask) -> None:
+    """Each capability: its search index, its seeder (run in this order by `flask seed`), its routes."""
     from alliance import cache
+    from alliance.backoffice import content_views, directory_views, research_views  # noqa: F401  (add routes)
+    from alliance.backoffice.views import bp as backoffice_bp
     from alliance.cli import register_seeder
+    from alliance.directory import search as directory_search
+    from alliance.directory.api import bp as oruk_bp
+    from alliance.directory.seed import seed_directory
+    from alliance.directory.views import bp as directory_bp
+    from alliance.genetics.services import seed_genetics
+    from alliance.genetics.views import bp as genetics_bp
     from alliance.pages import search as page_search
     from alliance.pages import services as page_services
     from alliance.pages.views import bp as pages_bp
+    from alliance.surveys.services import seed_surveys
+    from alliance.surveys.views import bp as surveys_bp
+    from alliance.trials.services import seed_trials
+    from alliance.trials.views import bp as trials_bp
 
     cache.init_app(app)
     page_search.register_indexes()
-    register_seeder("pages", page_services.seed_pages)
-    app.register_blueprint(pages_bp)
-
-    from alliance.backoffice import content_views  # noqa: F401  (adds the content routes)
-    from alliance.backoffice.views import bp as backoffice_bp
-
-    app.register_blueprint(backoffice_bp)
+    directory_search.register_index()
+    for name, seeder in (
+        ("pages", page_services.seed_pages),
+        ("directory", seed_directory),
+        ("trials", seed_trials),
+        ("genetics", seed_genetics),
+        ("surveys", seed_surveys),
+    ):
+        register_seeder(name, seeder)
+    for blueprint in (pages_bp, backoffice_bp, oruk_bp, directory_bp, trials_bp, genetics_bp, surveys_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
     from alliance import errors
 
     errors.init_app(app)
+
+
+def init_ops(app: Flask) -> None:
+    from alliance import ops
+
+    ops.init_app(app)
 
 
 def setup_commands(app: Flask) -> None:

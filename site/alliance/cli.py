@@ -137,8 +137,19 @@ def assets_build() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from alliance.directory.cli import directory_cli
     from alliance.pages.cli import pages_cli
+    from alliance.trials.cli import trials_cli
 
-    for group in (db_cli, search_cli, users_cli, translate_cli, assets_cli, pages_cli):
+    for group in (
+        db_cli,
+        search_cli,
+        users_cli,
+        translate_cli,
+        assets_cli,
+        pages_cli,
+        directory_cli,
+        trials_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(seed)

@@ -7,5 +7,28 @@ from alliance.accounts.models import (  # noqa: F401
     RecoveryCode,
     StaffUser,
 )
+from alliance.directory.models import (  # noqa: F401
+    Accessibility,
+    Address,
+    Attribute,
+    Contact,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    ProblemReport,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceLocal,
+    Taxonomy,
+    TaxonomyTerm,
+    Translation,
+)
+from alliance.genetics.models import GeneticsPageReview, GeneticsService, GeneticTest  # noqa: F401
 from alliance.pages.models import Page, PageLocale, PageRevision  # noqa: F401
 from alliance.search.models import IndexVersion  # noqa: F401
+from alliance.surveys.models import Answer, EqualityResponse, Option, Question, Response, Survey  # noqa: F401
+from alliance.trials.models import Trial, TrialSite  # noqa: F401

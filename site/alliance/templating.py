@@ -17,8 +17,8 @@ NAVIGATION = [
     ("pages.page", _l("Screening"), {"slug": "screening"}),
     ("pages.page", _l("Symptoms"), {"slug": "symptoms"}),
     ("directory.search", _l("Find support"), {}),
-    ("research.trials", _l("Clinical trials"), {}),
-    ("research.genetics", _l("Genetic testing"), {}),
+    ("pages.page", _l("Clinical trials"), {"slug": "clinical-trials"}),
+    ("pages.page", _l("Genetic testing"), {"slug": "genetic-testing"}),
     ("pages.page", _l("Get involved"), {"slug": "get-involved"}),
     ("pages.page", _l("About us"), {"slug": "about"}),
 ]

@@ -141,6 +141,10 @@ def admin_page_without_javascript(browser, live_server, admin_secret):
     context.close()
 
 
+# Barnsley Cancer Support Group, from content/directory/services.json.
+SEEDED_SERVICE = "22a45d33-86d7-5748-b926-b886aefb4946"
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -156,6 +160,19 @@ def admin_page_without_javascript(browser, live_server, admin_secret):
         "/backoffice/content/symptoms/en",
         "/backoffice/content/symptoms/ar/edit",
         "/backoffice/content/symptoms/en/compare",
+        "/backoffice/directory",
+        "/backoffice/directory?unverified=1",
+        "/backoffice/directory/problems",
+        "/backoffice/directory/import",
+        "/backoffice/directory/services/new",
+        f"/backoffice/directory/services/{SEEDED_SERVICE}",
+        f"/backoffice/directory/services/{SEEDED_SERVICE}/edit",
+        "/backoffice/research",
+        "/backoffice/research?stale=1",
+        "/backoffice/research/trials/import",
+        "/backoffice/research/trials/1",
+        "/backoffice/research/genetics/services/1",
+        "/backoffice/research/genetics/tests/1",
         "/backoffice/sign-out",
     ],
 )

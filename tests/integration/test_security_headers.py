@@ -9,6 +9,10 @@ SAMPLE_VALUES = {
     "id": "1",
     "user_id": "1",
     "token": "x",
+    "report_id": "1",
+    "trial_id": "1",
+    "record_id": "1",
+    "revision_id": "1",
 }
 
 

@@ -57,6 +57,8 @@ def _never_cache(response: Response) -> Response:
 MENU = [
     ("backoffice.content_list", "Content", "content.edit"),
     ("backoffice.content_translations", "Translations", "content.edit"),
+    ("backoffice.directory_list", "Directory", "directory.manage"),
+    ("backoffice.research", "Research", "research.manage"),
     ("backoffice.users", "Staff accounts", "users.manage"),
     ("backoffice.audit_log", "Audit log", "audit.read"),
 ]

@@ -25,10 +25,14 @@ def export(target: Path | None) -> None:
 
 @pages_cli.command("overdue")
 def overdue() -> None:
-    """List pages whose next review date has passed."""
+    """List pages whose next review date has passed, by owner."""
     rows = services.overdue_pages(db.session, date.today())
+    owner = None
     for row in rows:
-        click.echo(f"{row['next_review_due']}  {row['slug']}  {row['title']}")
+        if row["owner"] != owner:
+            owner = row["owner"]
+            click.echo(f"{owner}:")
+        click.echo(f"  {row['next_review_due']}  {row['slug']}  {row['title']}")
     click.echo(f"{len(rows)} pages overdue for review")
 
 

@@ -22,6 +22,7 @@ KEYS = (
     "section",
     "order",
     "clinical",
+    "owner",
     "last_reviewed",
     "next_review_due",
     "sources",
@@ -55,6 +56,8 @@ class PageSource:
     translated_from: str | None = None
     review_status: str | None = None
     translator_note: str | None = None
+    # Who keeps the page up to date: a team or role, never a person's name. English files only.
+    owner: str | None = None
 
     @property
     def body_hash(self) -> str:
@@ -139,6 +142,7 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
         translated_from=str(meta["translated_from"]) if meta.get("translated_from") else None,
         review_status=meta.get("review_status"),
         translator_note=meta.get("translator_note"),
+        owner=str(meta["owner"]).strip() if meta.get("owner") and lang == "en" else None,
     )
 
 
@@ -150,6 +154,7 @@ def dump(page: PageSource) -> str:
         "section": page.section,
         "order": page.order,
         "clinical": page.clinical,
+        "owner": page.owner,
         "last_reviewed": page.last_reviewed,
         "next_review_due": page.next_review_due,
         "sources": page.sources or None,

@@ -18,6 +18,8 @@ class Page(Base):
     clinical: Mapped[bool] = mapped_column(default=False)
     easy_read_slug: Mapped[str | None] = mapped_column(String(100))
     standard_slug: Mapped[str | None] = mapped_column(String(100))
+    # The team or role that keeps the page reviewed (from the English file's front matter).
+    owner: Mapped[str | None] = mapped_column(String(120))
     locales: Mapped[list["PageLocale"]] = relationship(back_populates="page", cascade="all, delete-orphan")
 
 

@@ -26,14 +26,14 @@ HOME_SECTIONS = [
         _l("Support groups, helplines, hospices, benefits advice and more, near your postcode."),
     ),
     (
-        "research.trials",
-        {},
+        "pages.page",
+        {"slug": "clinical-trials"},
         _l("Clinical trials"),
         _l("Find out which cancer trials are open in our area, including for teenagers and young adults."),
     ),
     (
-        "research.genetics",
-        {},
+        "pages.page",
+        {"slug": "genetic-testing"},
         _l("Genetic testing and inherited cancer risk"),
         _l("Lynch syndrome, BRCA and other inherited risks, and how people are referred for testing."),
     ),

@@ -120,6 +120,7 @@ def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
             session.add(page)
         page.section, page.order, page.clinical = english.section, english.order, english.clinical
         page.easy_read_slug, page.standard_slug = english.easy_read, english.standard
+        page.owner = english.owner
         session.flush()
         for lang, source in sorted(langs.items()):
             file_hash = content.source_hash(content.dump(source))
@@ -156,6 +157,7 @@ def _source_of(page: Page, revision: PageRevision) -> content.PageSource:
         translated_from=revision.translated_from,
         review_status=revision.review_status,
         translator_note=revision.translator_note,
+        owner=page.owner if revision.lang == "en" else None,
     )
 
 
@@ -213,14 +215,21 @@ def all_published(session: Session) -> list[tuple[str, str]]:
     return [(slug, lang) for slug, lang in rows]
 
 
+NO_OWNER = "No owner recorded"
+
+
 def overdue_pages(session: Session, today: date) -> list[dict]:
-    """Published English pages whose next review date has passed, oldest first."""
+    """Published English pages whose next review date has passed, by owner, oldest first in each."""
     rows = session.execute(
-        published_select(Page.slug, PageRevision.title, PageRevision.next_review_due)
+        published_select(Page.slug, PageRevision.title, PageRevision.next_review_due, Page.owner)
         .where(PageLocale.lang == "en", PageRevision.next_review_due < today)
-        .order_by(PageRevision.next_review_due)
+        # Pages with no owner last, on SQLite and PostgreSQL alike.
+        .order_by(Page.owner.is_(None), Page.owner, PageRevision.next_review_due, Page.slug)
     ).all()
-    return [{"slug": slug, "title": title, "next_review_due": due} for slug, title, due in rows]
+    return [
+        {"slug": slug, "title": title, "next_review_due": due, "owner": owner or NO_OWNER}
+        for slug, title, due, owner in rows
+    ]
 
 
 def translation_status(session: Session, languages: list[str]) -> list[dict]:

@@ -240,6 +240,7 @@ def test_the_overdue_list_shows_pages_past_their_review_date(people, session):
     session.commit()
     html = editor.get("/backoffice/content/overdue").get_data(as_text=True)
     assert "1 January 2020" in html
+    assert "<h2>Screening team</h2>" in html
     assert services.overdue_pages(session, datetime.now().date())
 
 

@@ -14,6 +14,10 @@ SAMPLE_VALUES = {
     "slug": "no-such-page",
     "lang": "ur",
     "revision_id": "999999",
+    "service_id": "no-such-service",
+    "report_id": "999999",
+    "trial_id": "999999",
+    "record_id": "999999",
 }
 SESSION_ENDING = {"backoffice.sign_out", "backoffice.sign_out_everywhere"}
 

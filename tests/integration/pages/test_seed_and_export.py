@@ -78,6 +78,15 @@ def test_pages_past_their_review_date_are_listed_for_staff(session, content_dir)
     assert {row["slug"] for row in overdue} == {"example", "example-easy-read"}
 
 
+def test_overdue_pages_are_grouped_by_the_owner_their_english_file_names(session, content_dir):
+    services.seed_pages(session, content_dir)
+    overdue = services.overdue_pages(session, date(2027, 11, 23))
+    assert [(row["owner"], row["slug"]) for row in overdue] == [
+        ("Screening team", "example"),
+        (services.NO_OWNER, "example-easy-read"),
+    ]
+
+
 def test_staff_commands_report_overdue_pages_and_translation_status(app, runner, seeded, tmp_path):
     overdue = runner.invoke(args=["pages", "overdue"])
     assert overdue.exit_code == 0 and "0 pages overdue" in overdue.output

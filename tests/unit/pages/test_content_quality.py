@@ -28,14 +28,25 @@ SYMPTOMS = [
     "non-specific-symptoms",
 ]
 OTHER = ["about", "get-involved", "accessibility", "privacy", "contact"]
-TRANSLATED = SCREENING + [
-    "symptoms",
-    "lung-cancer-symptoms",
-    "bowel-cancer-symptoms",
-    "breast-cancer-symptoms",
-    "prostate-cancer-symptoms",
-    "get-involved",
+RESEARCH = [
+    "clinical-trials",
+    "genetic-testing",
+    "lynch-syndrome",
+    "brca-and-inherited-cancer-genes",
+    "genetic-testing-appointment",
 ]
+TRANSLATED = (
+    SCREENING
+    + RESEARCH[:4]
+    + [
+        "symptoms",
+        "lung-cancer-symptoms",
+        "bowel-cancer-symptoms",
+        "breast-cancer-symptoms",
+        "prostate-cancer-symptoms",
+        "get-involved",
+    ]
+)
 COMMUNITY_LANGUAGES = [code for code in REGISTRY if code != "en"]
 
 
@@ -44,12 +55,12 @@ def load(slug: str, lang: str = "en") -> content.PageSource:
     return content.parse(path.read_text(encoding="utf-8"), slug, lang)
 
 
-@pytest.mark.parametrize("slug", SCREENING + EASY_READ + SYMPTOMS + OTHER)
+@pytest.mark.parametrize("slug", SCREENING + EASY_READ + SYMPTOMS + RESEARCH + OTHER)
 def test_every_required_page_exists_in_english(slug):
     assert load(slug).title
 
 
-@pytest.mark.parametrize("slug", SCREENING + EASY_READ + SYMPTOMS)
+@pytest.mark.parametrize("slug", SCREENING + EASY_READ + SYMPTOMS + RESEARCH)
 def test_every_clinical_page_names_its_sources_and_review_dates(slug):
     page = load(slug)
     assert page.clinical
@@ -57,7 +68,7 @@ def test_every_clinical_page_names_its_sources_and_review_dates(slug):
     assert page.last_reviewed and page.next_review_due and page.next_review_due > page.last_reviewed
 
 
-@pytest.mark.parametrize("slug", SCREENING + SYMPTOMS + OTHER)
+@pytest.mark.parametrize("slug", SCREENING + SYMPTOMS + RESEARCH + OTHER)
 def test_standard_pages_read_at_or_below_grade_8(slug):
     grade = textstat.flesch_kincaid_grade(readable_text(load(slug).body))
     assert grade <= 8, f"{slug} reads at grade {grade}"
@@ -83,7 +94,7 @@ def test_each_symptom_page_says_when_to_see_a_gp_get_urgent_help_and_call_999(sl
     assert "999" in body
 
 
-@pytest.mark.parametrize("slug", SCREENING + EASY_READ + SYMPTOMS)
+@pytest.mark.parametrize("slug", SCREENING + EASY_READ + SYMPTOMS + RESEARCH)
 def test_no_page_tells_the_reader_they_have_cancer_or_are_eligible(slug):
     text = plain_text(load(slug).body).lower()
     assert not re.search(r"(?<!mean )\byou (have|have got|definitely have) cancer\b", text)

@@ -1,0 +1,78 @@
+"""Back-office forms for trial and genetic-testing records (staff work in English)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+
+from alliance.forms import EmailAddress, EmailField, SelectField, StringField, TextAreaField
+from alliance.trials.parsing import ALL_STATUSES
+
+PHONE = r"^[0-9 +()]{3,20}$"
+
+
+class TrialForm(FlaskForm):
+    title = StringField(
+        "Plain-English title",
+        validators=[DataRequired("Enter the trial's plain-English title"), Length(max=500)],
+    )
+    summary = TextAreaField(
+        "Plain-English summary",
+        description="What the trial tests and who it is for, in everyday words. Never say who is eligible.",
+        validators=[DataRequired("Enter a plain-English summary"), Length(max=5000)],
+    )
+    overall_status = SelectField(
+        "Overall status",
+        description="Closed trials leave the public listings at once.",
+        choices=[(status, status.replace("_", " ").capitalize()) for status in sorted(ALL_STATUSES)],
+    )
+
+
+class GeneticsServiceForm(FlaskForm):
+    name = StringField("Service name", validators=[DataRequired("Enter the service's name"), Length(max=255)])
+    provider = StringField("Provided by", validators=[Optional(), Length(max=255)])
+    description = TextAreaField("About the service", validators=[Optional(), Length(max=4000)])
+    phone = StringField(
+        "Phone number",
+        validators=[Optional(), Regexp(PHONE, message="Enter a phone number using digits and spaces")],
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            Optional(),
+            EmailAddress("Enter an email address in the correct format"),
+            Length(max=255),
+        ],
+    )
+    website = StringField(
+        "Website",
+        validators=[
+            Optional(),
+            URL(message="Enter a full web address, like https://www.example.nhs.uk"),
+            Length(max=500),
+        ],
+    )
+    verification_note = TextAreaField(
+        "How these details were checked",
+        description="Who confirmed them and when, or why they are example data",
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class GeneticTestForm(FlaskForm):
+    summary = TextAreaField(
+        "Who may be considered (plain English)",
+        validators=[DataRequired("Enter the plain-English summary"), Length(max=4000)],
+    )
+    wording = TextAreaField(
+        "The test directory's wording", validators=[DataRequired("Enter the directory's wording")]
+    )
+    wording_status = SelectField(
+        "Wording",
+        choices=[
+            ("quotation-checked", "Quoted from the directory and checked"),
+            ("summary", "A summary, not a quotation"),
+        ],
+    )
+    directory_version = StringField("Directory version", validators=[Optional(), Length(max=100)])
+    wording_note = TextAreaField("Note about the wording", validators=[Optional(), Length(max=2000)])
