@@ -6,14 +6,13 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from alliance.backoffice.forms import email_field, phone_field, website_field
 from alliance.directory import places
 from alliance.directory.upkeep import DAYS, STATUSES
 from alliance.forms import (
     CheckboxesField,
-    EmailAddress,
-    EmailField,
     RadioField,
     SelectField,
     StringField,
@@ -47,29 +46,9 @@ class ServiceForm(FlaskForm):
         description="Language codes separated by commas, for example: en, ur, pl",
         validators=[Optional(), Regexp(r"^[a-zA-Z\-, ]*$", message="Use language codes like en, ur, pl")],
     )
-    url = StringField(
-        "Website",
-        validators=[
-            Optional(),
-            URL(message="Enter a full web address, like https://www.example.org"),
-            Length(max=500),
-        ],
-    )
-    email = EmailField(
-        "Email address",
-        validators=[
-            Optional(),
-            EmailAddress("Enter an email address in the correct format"),
-            Length(max=255),
-        ],
-    )
-    phone = StringField(
-        "Phone number",
-        validators=[
-            Optional(),
-            Regexp(r"^[0-9 +()]{3,20}$", message="Enter a phone number using digits and spaces"),
-        ],
-    )
+    url = website_field("https://www.example.org")
+    email = email_field()
+    phone = phone_field()
     location_name = StringField(
         "Place name", description="Where people go, if anywhere", validators=[Optional(), Length(max=255)]
     )
@@ -123,3 +102,12 @@ class ServiceForm(FlaskForm):
         return sorted(
             {code.strip().lower() for code in re.split(r"[,\s]+", self.languages.data or "") if code.strip()}
         )
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(
+        "Organisation name", validators=[DataRequired("Enter the organisation's name"), Length(max=255)]
+    )
+    description = TextAreaField("About the organisation", validators=[Optional(), Length(max=4000)])
+    website = website_field("https://www.example.org")
+    email = email_field()

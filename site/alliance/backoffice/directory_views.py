@@ -9,10 +9,11 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
-from alliance.backoffice.directory_forms import ServiceForm
+from alliance.backoffice.directory_forms import OrganizationForm, ServiceForm
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
 from alliance.directory import importer, localities, upkeep
+from alliance.directory.models import Organization
 from alliance.extensions import db
 from alliance.pages.presenters import page_number
 
@@ -240,3 +241,48 @@ def directory_service_edit(service_id: str):
         return redirect(url_for("backoffice.directory_service", service_id=service_id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("backoffice/directory_edit.html", form=form, service=service), status
+
+
+@bp.route("/directory/organisations/<organization_id>", methods=["GET", "POST"])
+@auth.requires("directory.manage")
+def directory_organization(organization_id: str):
+    org = db.session.get(Organization, organization_id)
+    if org is None:
+        abort(404)
+    form = OrganizationForm(obj=org)
+    if form.validate_on_submit():
+        changed = upkeep.edit_organization(db.session, organization_id, form.data)
+        if changed:
+            accounts.audit(
+                db.session,
+                "directory.organisation.edit",
+                auth.current_staff(),
+                target=organization_id,
+                fields=sorted(changed),
+            )
+        db.session.commit()
+        flash("Changes saved." if changed else "Nothing was changed.")
+        return redirect(url_for("backoffice.directory_organization", organization_id=organization_id))
+    status = 400 if form.errors else 200
+    return render_template("backoffice/directory_organization.html", form=form, org=org), status
+
+
+@bp.post("/directory/organisations/<organization_id>/retire")
+@auth.requires("directory.manage")
+def directory_organization_retire(organization_id: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        retired = upkeep.retire_organization(db.session, organization_id)
+    except upkeep.UpkeepError:
+        abort(404)
+    accounts.audit(
+        db.session,
+        "directory.organisation.retire",
+        auth.current_staff(),
+        target=organization_id,
+        services=retired,
+    )
+    db.session.commit()
+    flash(f"{len(retired)} services retired: they have left the public directory.")
+    return redirect(url_for("backoffice.directory_organization", organization_id=organization_id))

@@ -1,7 +1,7 @@
 """Back-office forms. Staff work in English, so these strings are not in the public catalogues."""
 
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional, Regexp
 
 from alliance.accounts.permissions import ROLES
 from alliance.forms import CheckboxesField, EmailAddress, EmailField, PasswordField, SelectField, StringField
@@ -77,3 +77,32 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField("Action", choices=[("", "Any action")], validators=[Optional()])
     actor = StringField("Who (email contains)", validators=[Optional(), Length(max=254)])
+
+
+# Contact details, checked the same way wherever staff type them.
+PHONE = r"^[0-9 +()]{3,20}$"
+
+
+def phone_field() -> StringField:
+    return StringField(
+        "Phone number",
+        validators=[Optional(), Regexp(PHONE, message="Enter a phone number using digits and spaces")],
+    )
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        "Email address",
+        validators=[
+            Optional(),
+            EmailAddress("Enter an email address in the correct format"),
+            Length(max=255),
+        ],
+    )
+
+
+def website_field(example: str) -> StringField:
+    return StringField(
+        "Website",
+        validators=[Optional(), URL(message=f"Enter a full web address, like {example}"), Length(max=500)],
+    )

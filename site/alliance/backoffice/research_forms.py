@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
-from alliance.forms import EmailAddress, EmailField, SelectField, StringField, TextAreaField
+from alliance.backoffice.forms import email_field, phone_field, website_field
+from alliance.forms import SelectField, StringField, TextAreaField
 from alliance.trials.parsing import ALL_STATUSES
-
-PHONE = r"^[0-9 +()]{3,20}$"
 
 
 class TrialForm(FlaskForm):
@@ -32,26 +31,9 @@ class GeneticsServiceForm(FlaskForm):
     name = StringField("Service name", validators=[DataRequired("Enter the service's name"), Length(max=255)])
     provider = StringField("Provided by", validators=[Optional(), Length(max=255)])
     description = TextAreaField("About the service", validators=[Optional(), Length(max=4000)])
-    phone = StringField(
-        "Phone number",
-        validators=[Optional(), Regexp(PHONE, message="Enter a phone number using digits and spaces")],
-    )
-    email = EmailField(
-        "Email address",
-        validators=[
-            Optional(),
-            EmailAddress("Enter an email address in the correct format"),
-            Length(max=255),
-        ],
-    )
-    website = StringField(
-        "Website",
-        validators=[
-            Optional(),
-            URL(message="Enter a full web address, like https://www.example.nhs.uk"),
-            Length(max=500),
-        ],
-    )
+    phone = phone_field()
+    email = email_field()
+    website = website_field("https://www.example.nhs.uk")
     verification_note = TextAreaField(
         "How these details were checked",
         description="Who confirmed them and when, or why they are example data",

@@ -321,24 +321,7 @@ def service_view(session, service, lang: str) -> dict:
                     "href": url_for("directory.category", term=term.term) if term.term else None,
                 }
             )
-    schedules_seen = [
-        {
-            key: getattr(s, key)
-            for key in (
-                "freq",
-                "interval",
-                "byday",
-                "bymonthday",
-                "opens_at",
-                "closes_at",
-                "dtstart",
-                "valid_from",
-                "valid_to",
-                "description",
-            )
-        }
-        for s in service.schedules
-    ]
+    schedules_seen = [schedules.schedule_fields(s) for s in service.schedules]
     locations = []
     for link in service.service_at_locations:
         location = link.location

@@ -149,3 +149,22 @@ def next_opening(schedules: list[dict], now: datetime) -> Opening | None:
                 best = Opening(starts, ends)
             break
     return best
+
+
+FIELDS = (
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "opens_at",
+    "closes_at",
+    "dtstart",
+    "valid_from",
+    "valid_to",
+    "description",
+)
+
+
+def schedule_fields(schedule) -> dict:
+    """The parts of an ORUK schedule the site reads, as a plain dict (stored in the index, shown on pages)."""
+    return {key: getattr(schedule, key) for key in FIELDS}

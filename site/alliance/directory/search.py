@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from alliance.directory import models as m
-from alliance.directory import places
+from alliance.directory import places, schedules
 from alliance.search import index as search_index
 from alliance.search import text
 
@@ -88,24 +88,7 @@ def _card(service: m.Service, terms: dict[str, m.TaxonomyTerm], translations: di
         "points": points,
         "free": _is_free(service),
         "wheelchair": wheelchair,
-        "schedules": [
-            {
-                key: getattr(schedule, key)
-                for key in (
-                    "freq",
-                    "interval",
-                    "byday",
-                    "bymonthday",
-                    "opens_at",
-                    "closes_at",
-                    "dtstart",
-                    "valid_from",
-                    "valid_to",
-                    "description",
-                )
-            }
-            for schedule in service.schedules
-        ],
+        "schedules": [schedules.schedule_fields(schedule) for schedule in service.schedules],
         "translations": translations.get(service.id, {}),
     }
 
@@ -172,23 +155,28 @@ class Catalogue:
     by_name: list[int]  # document numbers in name order
     languages: dict[str, str]  # code -> the name the data gives it
     distances: OrderedDict = field(default_factory=OrderedDict)  # outcode -> [miles or None]
+    texts: OrderedDict = field(default_factory=OrderedDict)  # query words -> TextMatch
+    # Worker threads share the catalogue: the two small caches above change only under this lock.
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def distances_from(self, place: places.Place) -> list[float | None]:
         # Keyed by the district only: the full postcode never reaches this far.
-        found = self.distances.get(place.outcode)
-        if found is None:
-            found = [
-                min(
-                    (places.miles(place.latitude, place.longitude, lat, lon) for lat, lon in card["points"]),
-                    default=None,
-                )
-                for card in self.cards
-            ]
+        with self.lock:
+            found = self.distances.get(place.outcode)
+            if found is not None:
+                self.distances.move_to_end(place.outcode)
+                return found
+        found = [
+            min(
+                (places.miles(place.latitude, place.longitude, lat, lon) for lat, lon in card["points"]),
+                default=None,
+            )
+            for card in self.cards
+        ]
+        with self.lock:
             self.distances[place.outcode] = found
             while len(self.distances) > 64:
                 self.distances.popitem(last=False)
-        else:
-            self.distances.move_to_end(place.outcode)
         return found
 
 
@@ -300,6 +288,43 @@ def _docnums(mask: int, order: list[int]) -> list[int]:
     return [d for d in order if d in present]
 
 
+@dataclass(frozen=True)
+class TextMatch:
+    ranked: list[int]  # every matching document, best first
+    any_word: bool  # no service had every word; these have some
+    suggestion: str | None
+
+
+def _text_matches(ix, cat: Catalogue, query_text: str, groups: list) -> TextMatch:
+    """Score the words once against the whole index. The answer depends only on the words and the index
+    version, so the catalogue (rebuilt with each version) keeps the latest few: filters, facets,
+    paging and distance then cost bit operations, not another pass through Whoosh."""
+    key = " ".join(text.words(query_text))
+    with cat.lock:
+        found = cat.texts.get(key)
+        if found is not None:
+            cat.texts.move_to_end(key)
+            return found
+    any_word = False
+    with ix.searcher() as searcher:
+        ranked = []
+        for match_all in (True, False):
+            query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups, match_all=match_all)
+            if query is None:
+                break
+            ranked = [docnum for _score, docnum in searcher.search(query, limit=None).top_n]
+            if ranked:
+                any_word = not match_all
+                break
+        # Only words missing from the index are looked at, so asking every time costs little.
+        found = TextMatch(ranked, any_word, text.suggest(searcher, "spell", query_text))
+    with cat.lock:
+        cat.texts[key] = found
+        while len(cat.texts) > 256:
+            cat.texts.popitem(last=False)
+    return found
+
+
 def search(
     session: Session,
     index_dir: str,
@@ -318,19 +343,11 @@ def search(
     suggestion, any_word = None, False
     base = cat.everything
     groups = text.synonyms(synonyms_path, "en") if synonyms_path else []
-    query = None
+    ranked_text = None
     if query_text.strip():
-        with ix.searcher() as searcher:
-            # Which documents match is all the filters and facets need: scoring waits for the one page shown.
-            query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups)
-            matching = sorted(query.docs(searcher)) if query is not None else []
-            if query is not None and not matching:
-                query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups, match_all=False)
-                matching = sorted(query.docs(searcher))
-                any_word = bool(matching)
-            base = _mask_of(matching, size)
-            # Only words missing from the index are looked at, so asking every time costs little.
-            suggestion = text.suggest(searcher, "spell", query_text)
+        matched = _text_matches(ix, cat, query_text, groups)
+        ranked_text, any_word, suggestion = matched.ranked, matched.any_word, matched.suggestion
+        base = _mask_of(ranked_text, size)
     distances = cat.distances_from(place) if place else None
     if distances is not None and within:
         base &= _mask_of(
@@ -360,11 +377,9 @@ def search(
             _docnums(result, cat.by_name), key=lambda d: far if distances[d] is None else distances[d]
         )
         shown = ranked[start : start + PER_PAGE]
-    elif query is not None and total:
+    elif ranked_text is not None and total:
         sort = "relevance"
-        with ix.searcher() as searcher:
-            found = searcher.search(query, limit=start + PER_PAGE, filter=set(_docnums(result, cat.by_name)))
-            shown = [docnum for _score, docnum in found.top_n][start : start + PER_PAGE]
+        shown = _docnums(result, ranked_text)[start : start + PER_PAGE]
     else:
         sort = "relevance"
         shown = _docnums(result, cat.by_name)[start : start + PER_PAGE]

@@ -395,3 +395,38 @@ def _schedule_rows(session: Session, batch: importer.Batch, service, service_id:
             "dtstart": schedule.dtstart if schedule else date.today().isoformat(),
         },
     )
+
+
+# Organisations ---------------------------------------------------------------------------------
+
+
+def edit_organization(session: Session, organization_id: str, values: dict) -> dict:
+    """Update an organisation's public details; returns what changed. Search follows on the next request."""
+    org = session.get(m.Organization, organization_id)
+    if org is None:
+        raise UpkeepError("There is no such organisation.")
+    changed = {}
+    for name in ("name", "description", "website", "email"):
+        value = (values.get(name) or "").strip() or (None if name in ("website", "email") else "")
+        if getattr(org, name) != value:
+            changed[name] = (getattr(org, name), value)
+            setattr(org, name, value)
+    if changed:
+        now = utcnow()
+        for service in org.services:
+            service.last_modified = now
+        from alliance.directory.search import directory_changed
+
+        directory_changed(session)
+    return changed
+
+
+def retire_organization(session: Session, organization_id: str) -> list[str]:
+    """ORUK organisations have no status of their own: retiring one retires every service it runs."""
+    org = session.get(m.Organization, organization_id)
+    if org is None:
+        raise UpkeepError("There is no such organisation.")
+    retired = [service.id for service in org.services if service.status != "inactive"]
+    for service_id in retired:
+        set_status(session, service_id, "inactive")
+    return retired

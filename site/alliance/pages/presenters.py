@@ -43,6 +43,12 @@ HOME_SECTIONS = [
         _l("Get involved"),
         _l("Share your views and experiences to help shape cancer care in your area."),
     ),
+    (
+        "surveys.index",
+        {},
+        _l("Have your say"),
+        _l("Answer our surveys about cancer care. We publish what we heard and what we will do."),
+    ),
 ]
 
 

@@ -308,3 +308,41 @@ def test_editing_a_service_changes_what_the_form_shows_and_keeps_the_rest(manage
     weekly = [s for s in service.schedules if s.freq == "WEEKLY"]
     assert weekly and weekly[0].byday == "MO"
     assert "directory.service.update" in _actions(directory)
+
+
+def test_staff_correct_an_organisation_and_search_finds_its_new_name(app, manager, directory):
+    service = _first_service(directory)
+    org = service.organization
+    answers = {"name": "Renamed Trust (example)", "description": org.description, "website": "", "email": ""}
+    response = submit(manager, f"/backoffice/directory/organisations/{org.id}", answers)
+    assert response.status_code == 302
+    directory.expire_all()
+    assert directory.get(m.Organization, org.id).name == "Renamed Trust (example)"
+    assert "directory.organisation.edit" in _actions(directory)
+    html = app.test_client().get("/en/support?q=renamed+trust").get_data(as_text=True)
+    assert service.name in html
+
+
+def test_an_organisation_without_a_name_is_refused_and_keeps_what_was_typed(manager, directory):
+    org = _first_service(directory).organization
+    response = submit(
+        manager, f"/backoffice/directory/organisations/{org.id}", {"name": "", "website": "not a web address"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter the organisation&#39;s name" in html and "Enter a full web address" in html
+    assert 'value="not a web address"' in html
+
+
+def test_retiring_an_organisation_retires_every_service_it_runs(manager, directory):
+    org = _first_service(directory).organization
+    ids = [s.id for s in org.services]
+    submit(
+        manager,
+        f"/backoffice/directory/organisations/{org.id}/retire",
+        {},
+        page=f"/backoffice/directory/organisations/{org.id}",
+    )
+    directory.expire_all()
+    assert {directory.get(m.Service, i).status for i in ids} == {"inactive"}
+    assert "directory.organisation.retire" in _actions(directory)

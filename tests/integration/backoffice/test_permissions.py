@@ -18,6 +18,7 @@ SAMPLE_VALUES = {
     "report_id": "999999",
     "trial_id": "999999",
     "record_id": "999999",
+    "organization_id": "no-such-organisation",
 }
 SESSION_ENDING = {"backoffice.sign_out", "backoffice.sign_out_everywhere"}
 

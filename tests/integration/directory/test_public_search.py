@@ -208,3 +208,20 @@ def test_a_change_made_through_the_importer_is_searchable_on_the_next_request(ap
         report = importer.apply(directory, importer.read_json(json.dumps({"services": [service]})))
     assert report.ok, report.lines()
     assert result_names(client.get("/en/support?q=zebrafish").get_data(as_text=True)) == [service["name"]]
+
+
+def test_a_service_named_for_the_words_ranks_above_one_that_only_mentions_them(app, client, directory):
+    named = json.loads(json.dumps(SERVICES[1]))
+    named["name"] = "Zebrafish Friends (example)"
+    mentioned = json.loads(json.dumps(SERVICES[2]))
+    mentioned["description"] = mentioned["description"] + " We once visited a zebrafish aquarium."
+    with app.app_context():
+        report = importer.apply(directory, importer.read_json(json.dumps({"services": [mentioned, named]})))
+    assert report.ok, report.lines()
+    names = result_names(client.get("/en/support?q=zebrafish").get_data(as_text=True))
+    assert names == ["Zebrafish Friends (example)", mentioned["name"]]
+    # The same words with a filter keep the ranking; only the filtered-out service goes.
+    area = named["x_alliance"]["locality"]
+    if area != mentioned["x_alliance"]["locality"]:
+        narrowed = result_names(client.get(f"/en/support?q=zebrafish&locality={area}").get_data(as_text=True))
+        assert narrowed == ["Zebrafish Friends (example)"]
