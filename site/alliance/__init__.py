@@ -57,7 +57,15 @@ def init_assets(app: Flask) -> None:
 def setup_blueprints(app: Flask) -> None:
     """Each capability: its search index, its seeder (run in this order by `flask seed`), its routes."""
     from alliance import cache
-    from alliance.backoffice import content_views, directory_views, research_views  # noqa: F401  (add routes)
+    from alliance.backoffice import (  # noqa: F401  (add routes)
+        content_views,
+        directory_views,
+        feedback_views,
+        moderation_views,
+        research_views,
+        survey_report_views,
+        survey_views,
+    )
     from alliance.backoffice.views import bp as backoffice_bp
     from alliance.cli import register_seeder
     from alliance.directory import search as directory_search

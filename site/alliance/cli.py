@@ -139,6 +139,7 @@ def assets_build() -> None:
 def init_app(app: Flask) -> None:
     from alliance.directory.cli import directory_cli
     from alliance.pages.cli import pages_cli
+    from alliance.surveys.retention import retention_cli
     from alliance.trials.cli import trials_cli
 
     for group in (
@@ -150,6 +151,7 @@ def init_app(app: Flask) -> None:
         pages_cli,
         directory_cli,
         trials_cli,
+        retention_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(seed)

@@ -31,6 +31,7 @@ from alliance.search import index  # noqa: E402
 
 TARGET_MS = 50
 PAGE = "/en/support?q=support+group&locality=sheffield&category=support-groups"
+PAGE_RTL = "/ur/support?q=support+group&postcode=S10&within=10&sort=distance"
 API = "/api/oruk/services?page=2&per_page=50"
 
 
@@ -143,6 +144,7 @@ def run(label: str, url: str, feed_path: Path, work: Path, repeat: int) -> None:
             ("text query, words not asked before", cold(query("support group", search.Filters()))),
             ("results page " + PAGE, get(PAGE)),
             ("results page, words not asked before", cold(get(PAGE))),
+            ("results page " + PAGE_RTL, get(PAGE_RTL)),
             ("ORUK API " + API, get(API)),
         ]
         print(f"{'case':78} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
@@ -95,3 +97,15 @@ def check_accessibility(page, axe):
         assert not violations, f"axe found violations on {label or page.url}: {summary}"
 
     return check
+
+
+def sign_in_with_a_code(page, base: str, email: str, secret: str) -> None:
+    """Sign in to the back-office as a member of staff whose authenticator is already set up."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/backoffice/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Security code").fill(pyotp.TOTP(secret).at(time.time()))
+    page.get_by_role("button", name="Sign in").click()

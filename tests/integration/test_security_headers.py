@@ -13,6 +13,13 @@ SAMPLE_VALUES = {
     "trial_id": "1",
     "record_id": "1",
     "revision_id": "1",
+    "survey_id": "1",
+    "page_id": "1",
+    "question_id": "1",
+    "answer_id": "1",
+    "theme_id": "1",
+    "fmt": "csv",
+    "reference": "ABCDEFGH",
 }
 
 

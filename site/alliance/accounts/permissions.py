@@ -2,6 +2,9 @@
 
 ROLES = ("administrator", "editor", "publisher", "directory_manager", "engagement_lead", "moderator")
 
+# "surveys.equality" lets an export carry each response's equality-monitoring answers; without it
+# they appear only as suppressed aggregate counts.
+
 # Every signed-in member of staff may use their own account pages and the dashboard.
 STAFF = "staff"
 
@@ -14,6 +17,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "directory.manage",
         "research.manage",
         "surveys.manage",
+        "surveys.equality",
         "moderation",
     },
     "editor": {"content.edit"},

@@ -59,6 +59,8 @@ MENU = [
     ("backoffice.content_translations", "Translations", "content.edit"),
     ("backoffice.directory_list", "Directory", "directory.manage"),
     ("backoffice.research", "Research", "research.manage"),
+    ("backoffice.surveys", "Surveys", "surveys.manage"),
+    ("backoffice.moderation", "Moderation", "moderation"),
     ("backoffice.users", "Staff accounts", "users.manage"),
     ("backoffice.audit_log", "Audit log", "audit.read"),
 ]

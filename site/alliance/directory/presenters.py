@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
+from functools import lru_cache
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
@@ -25,6 +28,8 @@ AUDIENCE_LABELS = {
     "bereaved": _l("People who are bereaved"),
 }
 SORTS = {"relevance": _l("Best match"), "distance": _l("Nearest first")}
+# What werkzeug leaves unquoted in a path segment, so a link built here matches url_for's.
+PATH_SAFE = "!$&'()*+,/:;=@"
 
 
 def now_local() -> datetime:
@@ -82,17 +87,20 @@ def schedule_text(schedule: dict) -> str:
 def opening_text(opening: schedules.Opening | None) -> str:
     if opening is None:
         return ""
+    return _opening_words(str(get_locale()), opening.starts, opening.ends)
+
+
+@lru_cache(maxsize=2048)
+def _opening_words(_locale: str, starts: datetime, ends: datetime | None) -> str:
+    # Keyed by the locale as well: a page of results shares a handful of dates, and Babel's
+    # date formatting is the dearest part of a result card.
     return _(
         "Next open: %(date)s, %(hours)s",
-        date=format_date(opening.starts.date(), "full"),
+        date=format_date(starts.date(), "full"),
         hours=(
-            _(
-                "%(opens)s to %(closes)s",
-                opens=_clock(opening.starts.time()),
-                closes=_clock(opening.ends.time()),
-            )
-            if opening.ends
-            else _clock(opening.starts.time())
+            _("%(opens)s to %(closes)s", opens=_clock(starts.time()), closes=_clock(ends.time()))
+            if ends
+            else _clock(starts.time())
         ),
     )
 
@@ -113,6 +121,11 @@ def miles_text(miles: float | None) -> str:
 
 def language_name(code: str, fallback: str) -> str:
     """A language's name in the reader's language, from CLDR where it knows the code."""
+    return _language_name(str(get_locale()), code, fallback)
+
+
+@lru_cache(maxsize=4096)
+def _language_name(_locale: str, code: str, fallback: str) -> str:
     try:
         found = get_locale().languages.get(code.replace("-", "_").split("_")[0])
     except AttributeError:
@@ -120,23 +133,59 @@ def language_name(code: str, fallback: str) -> str:
     return found or fallback or code
 
 
-def card_view(hit, lang: str) -> dict:
+def link_maker(endpoint: str, argument: str, **values) -> Callable[[str], str]:
+    """url_for once, then a function that fills in one path argument: a results page links to
+    dozens of services, and url_for costs more than the rest of a link put together."""
+    marker = "__link_maker__"
+    head, tail = url_for(endpoint, **values, **{argument: marker}).split(marker, 1)
+    return lambda value: f"{head}{quote(str(value), safe=PATH_SAFE)}{tail}"
+
+
+def locality_labels() -> dict[str, str]:
+    return {loc.code: loc.label for loc in localities.all_localities()}
+
+
+def card_view(
+    hit,
+    lang: str,
+    service_href: Callable[[str], str] | None = None,
+    areas: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """One result as strings. `card_views` passes what every card on the page shares."""
     card = hit.card
     name, description, own = localised(card, lang)
+    areas = locality_labels() if areas is None else areas
     return {
-        "href": url_for("directory.service", service_id=card["id"]),
+        "href": service_href(card["id"])
+        if service_href
+        else url_for("directory.service", service_id=card["id"]),
         "name": name,
         "description": description if len(description) <= 240 else description[:237].rsplit(" ", 1)[0] + "…",
         "own_language": own,
         "organization": card["organization"],
         "miles": miles_text(hit.miles),
-        "opening": opening_text(schedules.next_opening(card["schedules"], now_local())),
-        "phones": card["phones"],
+        "opening": opening_text(schedules.next_opening(card["schedules"], now or now_local())),
+        "phones": [(phone, phone.replace(" ", "")) for phone in card["phones"]],
         "url": card["url"],
+        "url_text": card["url"].replace("https://", "") if card["url"] else "",
         "languages": _list([language_name(code, label) for code, label in card["languages"]]),
-        "locality": locality_label(card["locality"]),
+        "locality": areas.get(card["locality"], card["locality"]),
         "example": card["example"],
     }
+
+
+def card_views(hits: list, lang: str) -> list[dict]:
+    """The page's result cards, sharing one link pattern, one list of areas and one clock."""
+    href = link_maker("directory.service", "service_id")
+    areas, now = locality_labels(), now_local()
+    return [card_view(hit, lang, href, areas, now) for hit in hits]
+
+
+def category_links(categories: dict[str, str]) -> list[tuple[str, str]]:
+    """(href, label) for browsing each type of support."""
+    href = link_maker("directory.category", "term")
+    return [(href(code), label) for code, label in categories.items()]
 
 
 def locality_label(code: str) -> str:
@@ -153,29 +202,52 @@ def term_labels(terms: list, lang: str, translations: dict) -> dict[str, str]:
     return labels
 
 
+@lru_cache(maxsize=4096)
+def _count(_locale: str, number: int) -> str:
+    return format_decimal(number)
+
+
+def count_text(number: int) -> str:
+    """A count in the reader's digits and grouping (remembered: a page shows dozens of counts)."""
+    return _count(str(get_locale()), number)
+
+
+def language_labels(languages: dict[str, str]) -> dict[str, str]:
+    """The catalogue's languages (code -> the data's name), named in the reader's language, in name order."""
+    return dict(_language_labels(str(get_locale()), tuple(sorted(languages.items()))))
+
+
+@lru_cache(maxsize=64)
+def _language_labels(_locale: str, languages: tuple) -> tuple:
+    ordered = sorted(languages, key=lambda item: item[1])  # by the name the data gives (English)
+    return tuple((code, language_name(code, name)) for code, name in ordered)
+
+
 def filter_view(
     results: Results | None, chosen: dict, categories: dict[str, str], languages: dict
 ) -> list[dict]:
     """One select per dimension: options with how many results choosing each would give."""
     facets = results.facets if results else {}
+    labelled = _("%(label)s (%(count)s)")  # the pattern and the locale once: dozens of options share them
+    locale = str(get_locale())
 
     def options(dimension: str, labels: dict[str, str]) -> list[dict]:
         counts = facets.get(dimension, {})
-        items = [{"value": "", "text": str(_l("Any")), "selected": not chosen.get(dimension)}]
+        picked = chosen.get(dimension)
+        items = [{"value": "", "text": str(_l("Any")), "selected": not picked}]
         for code, label in labels.items():
             count = counts.get(code, 0)
-            if count == 0 and chosen.get(dimension) != code:
+            if count == 0 and picked != code:
                 continue
             items.append(
                 {
                     "value": code,
-                    "text": _("%(label)s (%(count)s)", label=label, count=format_decimal(count)),
-                    "selected": chosen.get(dimension) == code,
+                    "text": labelled % {"label": label, "count": _count(locale, count)},
+                    "selected": picked == code,
                 }
             )
         return items
 
-    locality_labels = {loc.code: loc.label for loc in localities.all_localities()}
     return [
         {"name": "category", "label": _("Type of support"), "items": options("category", categories)},
         {
@@ -188,48 +260,39 @@ def filter_view(
             "label": _("How it is given"),
             "items": options("delivery", {k: str(v) for k, v in DELIVERY_LABELS.items()}),
         },
-        {"name": "locality", "label": _("Area"), "items": options("locality", locality_labels)},
+        {"name": "locality", "label": _("Area"), "items": options("locality", locality_labels())},
         {"name": "language", "label": _("Language spoken"), "items": options("language", languages)},
     ]
 
 
 def checkbox_view(results: Results | None, chosen: dict) -> dict:
+    """The two yes/no needs, as checkboxes with the ids the NHS.UK checkboxes component gives them."""
     facets = results.facets if results else {}
+    labelled = _("%(label)s (%(count)s)")
+    needs = (("free", _("Free of charge")), ("wheelchair", _("Wheelchair access")))
     return {
-        "fieldset": {"legend": {"text": _("Other needs"), "size": "s"}},
-        "idPrefix": "needs",
+        "legend": _("Other needs"),
         "name": "needs",
-        "classes": "nhsuk-checkboxes--small",
         "items": [
             {
-                "value": "free",
-                "text": _(
-                    "%(label)s (%(count)s)",
-                    label=_("Free of charge"),
-                    count=format_decimal(facets.get("free", {}).get("yes", 0)),
-                ),
-                "checked": bool(chosen.get("free")),
-            },
-            {
-                "value": "wheelchair",
-                "text": _(
-                    "%(label)s (%(count)s)",
-                    label=_("Wheelchair access"),
-                    count=format_decimal(facets.get("wheelchair", {}).get("yes", 0)),
-                ),
-                "checked": bool(chosen.get("wheelchair")),
-            },
+                "id": "needs" if number == 1 else f"needs-{number}",
+                "value": value,
+                "text": labelled % {"label": label, "count": count_text(facets.get(value, {}).get("yes", 0))},
+                "checked": bool(chosen.get(value)),
+            }
+            for number, (value, label) in enumerate(needs, start=1)
         ],
     }
 
 
 def distance_items(within: int | None) -> list[dict]:
     items = [{"value": "", "text": _("Any distance"), "selected": not within}]
+    pattern = _("Within %(miles)s miles")
     for miles in DISTANCES:
         items.append(
             {
                 "value": str(miles),
-                "text": _("Within %(miles)s miles", miles=format_decimal(miles)),
+                "text": pattern % {"miles": count_text(miles)},
                 "selected": within == miles,
             }
         )

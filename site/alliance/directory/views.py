@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -21,6 +22,14 @@ def _report_limit() -> str:
 
 def _centroids() -> Path:
     return Path(current_app.config["CONTENT_DIR"]) / "directory" / "outcode-centroids.csv"
+
+
+@dataclass
+class _Choices:
+    """What a search can choose from, read once per request."""
+
+    terms: list
+    catalogue: search.Catalogue
 
 
 def _run_search(asked: forms.SearchRequest):
@@ -51,25 +60,21 @@ def _run_search(asked: forms.SearchRequest):
     return results, postcode_error
 
 
-def _search_page(template: str, asked: forms.SearchRequest, **extra):
+def _search_page(template: str, asked: forms.SearchRequest, choices: _Choices, **extra):
     lang = i18n.current().code
-    terms = services.category_terms(db.session)
-    categories = presenters.term_labels(terms, lang, services.term_translations(db.session, lang))
+    categories = presenters.term_labels(choices.terms, lang, services.term_translations(db.session, lang))
     results, postcode_error = _run_search(asked)
-    _ix, catalogue = search.catalogue(db.session, current_app.config["SEARCH_INDEX_DIR"])
-    languages = {
-        code: presenters.language_name(code, name)
-        for code, name in sorted(catalogue.languages.items(), key=lambda item: item[1])
-    }
+    languages = presenters.language_labels(choices.catalogue.languages)
     args = asked.args()
+    chosen = asked.filters.chosen()
     return render_template(
         template,
         asked=asked,
         results=results,
         postcode_error=postcode_error,
-        hits=[presenters.card_view(hit, lang) for hit in results.hits],
-        filters=presenters.filter_view(results, asked.filters.chosen(), categories, languages),
-        needs=presenters.checkbox_view(results, asked.filters.chosen()),
+        hits=presenters.card_views(results.hits, lang),
+        filters=presenters.filter_view(results, chosen, categories, languages),
+        needs=presenters.checkbox_view(results, chosen),
         distances=presenters.distance_items(asked.within),
         sorts=presenters.sort_items(asked.sort),
         paging=presenters.page_links(results, args),
@@ -77,23 +82,24 @@ def _search_page(template: str, asked: forms.SearchRequest, **extra):
             url_for("directory.search", **{**args, "q": results.suggestion}) if results.suggestion else None
         ),
         attribution=places.ATTRIBUTION,
-        categories=categories,
+        category_links=presenters.category_links(categories),
         **extra,
     )
 
 
-def _asked(**fixed) -> forms.SearchRequest:
-    codes = [t.term for t in services.category_terms(db.session)]
+def _asked(**fixed) -> tuple[forms.SearchRequest, _Choices]:
+    terms = services.category_terms(db.session)
     _ix, catalogue = search.catalogue(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    codes = [t.term for t in terms]
     asked = forms.read_search(request.args, codes, localities.codes(), list(catalogue.languages))
     for name, value in fixed.items():
         setattr(asked.filters, name, value)
-    return asked
+    return asked, _Choices(terms, catalogue)
 
 
 @bp.get("/<lang>/support", endpoint="search")
 def search_page():
-    asked = _asked()
+    asked, choices = _asked()
     if asked.postcode:
         # A full postcode leaves the address bar at once: the search only ever needs its district.
         try:
@@ -102,7 +108,7 @@ def search_page():
             district = None
         if district and district != asked.postcode:
             return redirect(url_for("directory.search", **{**asked.args(), "page": asked.page}), code=303)
-    return _search_page("directory/search.html", asked)
+    return _search_page("directory/search.html", asked, choices)
 
 
 @bp.get("/<lang>/support/category/<term>")
@@ -116,9 +122,8 @@ def category(term: str):
     description = (
         translated.description if translated and translated.description else found.description
     ) or ""
-    return _search_page(
-        "directory/category.html", _asked(category=found.term), heading=heading, description=description
-    )
+    asked, choices = _asked(category=found.term)
+    return _search_page("directory/category.html", asked, choices, heading=heading, description=description)
 
 
 @bp.get("/<lang>/support/area/<locality>")
@@ -126,7 +131,8 @@ def area(locality: str):
     found = localities.get(locality)
     if found is None:
         abort(404)
-    return _search_page("directory/area.html", _asked(locality=found.code), heading=found.label)
+    asked, choices = _asked(locality=found.code)
+    return _search_page("directory/area.html", asked, choices, heading=found.label)
 
 
 @bp.get("/<lang>/support/services/<service_id>")

@@ -30,15 +30,25 @@ QUESTION_KINDS = (
 
 
 class Survey(Base):
+    """One version of a survey. Versions share a slug; once a version has responses its questions are
+    locked, and a change makes a new version (a copy with `version` + 1), so reports keep them apart."""
+
     __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("slug", "version", name="uq_surveys_slug_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    slug: Mapped[str] = mapped_column(String(100))
     # "draft", "open" or "closed"; an open survey also honours opens_at and closes_at.
     status: Mapped[str] = mapped_column(String(20), default="draft")
     version: Mapped[int] = mapped_column(Integer, default=1)
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
+    # When staff closed it by hand; retention counts from this or closes_at, whichever is earlier.
+    closed_at: Mapped[datetime | None]
+    # Months after closing that responses are kept; None means the site default (SURVEY_RETENTION_MONTHS).
+    retain_months: Mapped[int | None]
+    # The survey (or earlier version) this one was copied from.
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
     example_data: Mapped[bool] = mapped_column(Boolean, default=False)
     source_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -181,3 +191,76 @@ class EqualityResponse(Base):
     disability: Mapped[str | None] = mapped_column(String(40))
     carer: Mapped[str | None] = mapped_column(String(40))
     pregnancy: Mapped[str | None] = mapped_column(String(40))
+
+
+# Moderation, themes and "You said, we did" -----------------------------------------------------------
+
+
+class AnswerReview(Base):
+    """A moderator's decision on one free-text answer. `text` is what may be published: the answer as
+    typed, or with parts redacted. `flags` is a JSON list such as ["pii:phone", "safeguarding:self_harm"];
+    `urgent` answers go to the top of the queue."""
+
+    __tablename__ = "survey_answer_reviews"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    # "pending", "approved" or "rejected"
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    text: Mapped[str | None] = mapped_column(Text)
+    flags: Mapped[str] = mapped_column(Text, default="[]")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+
+class Theme(Base):
+    """A code from a survey's code list, used to tag free-text answers."""
+
+    __tablename__ = "survey_themes"
+    __table_args__ = (UniqueConstraint("survey_id", "code", name="uq_survey_themes_survey_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class AnswerTheme(Base):
+    __tablename__ = "survey_answer_themes"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_themes.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Feedback(Base):
+    """ "You said, we did" for a closed survey, in one language: what was heard, what the Alliance will do."""
+
+    __tablename__ = "survey_feedback"
+    __table_args__ = (UniqueConstraint("survey_id", "lang", name="uq_survey_feedback_survey_lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(10))
+    heard: Mapped[str] = mapped_column(Text, default="")
+    doing: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedbackQuote(Base):
+    """An approved answer quoted on the survey's "You said, we did" page, in the chosen order."""
+
+    __tablename__ = "survey_feedback_quotes"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)

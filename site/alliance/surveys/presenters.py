@@ -75,7 +75,7 @@ def _choice_items(question: QuestionView, values: dict, errors: dict) -> list[di
                     '<div class="nhsuk-form-group{err}"><label class="nhsuk-label" for="{id}">{label}</label>'
                     "{message}"
                     '<input class="nhsuk-input{ierr}" id="{id}" name="{name}" type="text" value="{value}"'
-                    ' maxlength="{max}" autocomplete="off"></div>'
+                    ' maxlength="{max}" autocomplete="off"{described}></div>'
                 ).format(
                     err=" nhsuk-form-group--error" if other_error else "",
                     ierr=" nhsuk-input--error" if other_error else "",
@@ -90,6 +90,9 @@ def _choice_items(question: QuestionView, values: dict, errors: dict) -> list[di
                     else "",
                     value=_first(values, f"{question.key}.other"),
                     max=services.DEFAULT_SHORT_TEXT,
+                    described=Markup(' aria-describedby="{}-error"').format(f"{field_id(question.key)}-other")
+                    if other_error
+                    else "",
                 )
             }
         items.append(item)
@@ -112,9 +115,10 @@ def _question_params(question: QuestionView, heading: bool, values: dict, errors
     common = {key: value for key, value in common.items() if value is not None}
     kind = question.kind
     if kind in ("single", "rating", "yes_no", "multiple"):
+        # The first item takes the id itself (the error summary links to it), so the group has none.
         params = {
-            **common,
             "idPrefix": common.pop("id"),
+            **common,
             "fieldset": {"legend": label},
             "items": _choice_items(question, values, errors),
         }

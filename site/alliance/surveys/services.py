@@ -19,7 +19,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from alliance.directory.places import PostcodeError, outcode
 from alliance.surveys import equality
@@ -147,14 +147,53 @@ def offered_languages(session: Session, survey_id: int) -> list[str]:
     )
 
 
+# Every answering request reads the whole survey: load it in four queries, not one per page and question.
+WHOLE_SURVEY = (
+    selectinload(Survey.languages),
+    selectinload(Survey.pages).selectinload(SurveyPage.questions).selectinload(Question.options),
+)
+
+
+def current_survey(session: Session, slug: str) -> Survey | None:
+    """The version of `slug` the public gets: the highest version that is not a draft."""
+    return session.scalar(
+        select(Survey)
+        .where(Survey.slug == slug, Survey.status != "draft")
+        .order_by(Survey.version.desc())
+        .limit(1)
+        .options(*WHOLE_SURVEY)
+    )
+
+
+def latest_version(session: Session, slug: str) -> Survey | None:
+    """The highest version of `slug`, whatever its status."""
+    return session.scalar(select(Survey).where(Survey.slug == slug).order_by(Survey.version.desc()).limit(1))
+
+
 def load_survey(session: Session, slug: str, lang: str, now: datetime | None = None) -> SurveyView | None:
-    """The survey as a reader in `lang` sees it; None when there is no such survey in that language."""
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None or survey.status == "draft":
+    """The survey as a reader in `lang` sees it: the current version of `slug` (a draft never shows);
+    None when there is no such survey in that language."""
+    survey = current_survey(session, slug)
+    if survey is None:
         return None
     language = next((item for item in survey.languages if item.lang == lang and item.offered), None)
     if language is None:
         return None
+    return survey_view(session, survey, lang, language.translator_reviewed, now)
+
+
+def preview_survey(session: Session, survey_id: int, lang: str) -> SurveyView | None:
+    """Any version (drafts too) in any language it has text in, as the public would see it; for staff."""
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        return None
+    language = next((item for item in survey.languages if item.lang == lang), None)
+    return survey_view(session, survey, lang, bool(language and language.translator_reviewed))
+
+
+def survey_view(
+    session: Session, survey: Survey, lang: str, translator_reviewed: bool, now: datetime | None = None
+) -> SurveyView:
     texts = _texts(session, survey.id, lang)
     pages = []
     for number, page in enumerate(survey.pages, start=1):
@@ -193,20 +232,20 @@ def load_survey(session: Session, slug: str, lang: str, now: datetime | None = N
         is_open=is_open(survey, now),
         closes_at=_aware(survey.closes_at),
         example_data=survey.example_data,
-        translator_reviewed=language.translator_reviewed,
+        translator_reviewed=translator_reviewed,
         pages=pages,
     )
 
 
 def open_surveys(session: Session, lang: str, now: datetime | None = None) -> list[SurveyView]:
-    """Surveys open now and offered in `lang`, newest first."""
+    """Surveys open now and offered in `lang` (each slug's current version), newest first."""
     slugs = session.scalars(
         select(Survey.slug)
         .join(SurveyLanguage, SurveyLanguage.survey_id == Survey.id)
         .where(Survey.status == "open", SurveyLanguage.lang == lang, SurveyLanguage.offered)
         .order_by(Survey.created_at.desc(), Survey.id.desc())
     )
-    found = [load_survey(session, slug, lang, now) for slug in slugs]
+    found = [load_survey(session, slug, lang, now) for slug in dict.fromkeys(slugs)]
     return [survey for survey in found if survey is not None and survey.is_open]
 
 
@@ -521,7 +560,7 @@ def submit(
     if existing:
         return Submitted(existing, True)
     now = now or datetime.now(UTC)
-    survey = session.scalar(select(Survey).where(Survey.slug == slug))
+    survey = current_survey(session, slug)
     view = load_survey(session, slug, lang, now)
     if survey is None or view is None:
         raise SurveyError("no such survey")
@@ -618,7 +657,7 @@ def _parse_time(value: str | None) -> datetime | None:
 
 def load_record(session: Session, record: dict, source_hash: str) -> str:
     """Create or replace one survey from its content record. Returns "created", "updated" or "locked"."""
-    survey = session.scalar(select(Survey).where(Survey.slug == record["slug"]))
+    survey = latest_version(session, record["slug"])
     if survey is not None:
         if response_count(session, survey.id):
             return "locked"
@@ -633,17 +672,26 @@ def load_record(session: Session, record: dict, source_hash: str) -> str:
         session.add(survey)
         outcome = "created"
     survey.status = record.get("status", "draft")
+    survey.source_hash = source_hash
+    fill_survey(session, survey, record)
+    return outcome
+
+
+def fill_survey(session: Session, survey: Survey, record: dict) -> None:
+    """Give an empty survey row the settings, texts, languages, pages, questions and options of a
+    record in the content format (see content/surveys/README.md). A language is offered unless the
+    record says `"offered": false`; offering refuses an incomplete translation. The caller commits."""
     survey.opens_at = _parse_time(record.get("opens_at"))
     survey.closes_at = _parse_time(record.get("closes_at"))
+    survey.retain_months = record.get("retain_months")
     survey.example_data = bool(record.get("example_data"))
-    survey.source_hash = source_hash
     session.flush()
     for page_number, page in enumerate(record["pages"], start=1):
         page_row = SurveyPage(survey_id=survey.id, position=page_number)
         survey.pages.append(page_row)
         for position, q in enumerate(page["questions"], start=1):
             if q["kind"] not in QUESTION_KINDS:
-                raise SurveyError(f"{record['slug']}: unknown kind {q['kind']}")
+                raise SurveyError(f"{record.get('slug', survey.slug)}: unknown kind {q['kind']}")
             condition = q.get("show_if")
             page_row.questions.append(
                 Question(
@@ -677,8 +725,8 @@ def load_record(session: Session, record: dict, source_hash: str) -> str:
             )
         )
         session.flush()
-        offer_language(session, survey.id, lang)
-    return outcome
+        if settings.get("offered", True):
+            offer_language(session, survey.id, lang)
 
 
 def seed_surveys(session: Session, content_dir: Path) -> tuple[int, str]:
@@ -692,7 +740,13 @@ def seed_surveys(session: Session, content_dir: Path) -> tuple[int, str]:
         if "slug" not in record:
             continue  # not a survey (the outcode table)
         digest = hashlib.sha256(raw).hexdigest()
-        current = session.scalar(select(Survey.source_hash).where(Survey.slug == record["slug"]))
+        # The column itself, not the row: a row already in the session may hold an older value.
+        current = session.scalar(
+            select(Survey.source_hash)
+            .where(Survey.slug == record["slug"])
+            .order_by(Survey.version.desc())
+            .limit(1)
+        )
         outcome = "unchanged" if current == digest else load_record(session, record, digest)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     session.commit()

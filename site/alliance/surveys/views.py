@@ -14,7 +14,8 @@ from wtforms import ValidationError
 
 from alliance.extensions import csrf, db, limiter
 from alliance.i18n import current
-from alliance.surveys import equality, presenters, services
+from alliance.surveys import equality, feedback, presenters, retention, services
+from alliance.surveys import erase_forms as forms
 
 bp = Blueprint("surveys", __name__)
 csrf.exempt(bp)
@@ -252,3 +253,54 @@ def sent(slug: str):
     if not isinstance(done, dict) or done.get("s") != slug:
         return redirect(url_for("surveys.start", slug=slug))
     return render_template("surveys/sent.html", survey=view, reference=done.get("r"))
+
+
+# "You said, we did" and erasing a response ----------------------------------------------------------
+
+
+@bp.app_template_global("published_feedback")
+def published_feedback() -> list:
+    """Surveys with a published "You said, we did" page, for the get involved page."""
+    return feedback.published_list(db.session, current().code)
+
+
+@bp.get("/<lang>/surveys/you-said-we-did", endpoint="feedback_index")
+def feedback_index():
+    return render_template(
+        "surveys/feedback_index.html", pages=feedback.published_list(db.session, current().code)
+    )
+
+
+@bp.get("/<lang>/surveys/<slug>/you-said-we-did", endpoint="feedback")
+def feedback_page(slug: str):
+    found = feedback.public_page(db.session, slug, current().code)
+    if found is None:
+        abort(404)
+    return render_template("surveys/feedback.html", page=found)
+
+
+def _erase_limit() -> str:
+    return current_app.config.get("SURVEY_ERASE_RATE_LIMIT", "10 per 10 minutes")
+
+
+@bp.route("/<lang>/surveys/erase", methods=["GET", "POST"], endpoint="erase")
+@limiter.limit(_erase_limit, methods=["POST"])
+def erase():
+    form = forms.EraseForm()
+    if form.validate_on_submit():
+        if not retention.reference_exists(db.session, form.reference.data):
+            form.reference.errors.append(forms.UNKNOWN_REFERENCE)
+        elif request.form.get("confirm") != "yes":
+            reference = retention.normalise_reference(form.reference.data)
+            return render_template("surveys/erase_confirm.html", form=form, reference=reference)
+        elif retention.erase(db.session, form.reference.data):
+            db.session.commit()
+            return redirect(url_for("surveys.erased"), code=303)
+        else:
+            form.reference.errors.append(forms.UNKNOWN_REFERENCE)
+    return render_template("surveys/erase.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/<lang>/surveys/erase/done", endpoint="erased")
+def erased():
+    return render_template("surveys/erase_done.html")

@@ -19,6 +19,13 @@ SAMPLE_VALUES = {
     "trial_id": "999999",
     "record_id": "999999",
     "organization_id": "no-such-organisation",
+    "survey_id": "999999",
+    "page_id": "999999",
+    "question_id": "999999",
+    "answer_id": "999999",
+    "theme_id": "999999",
+    "fmt": "csv",
+    "reference": "NOSUCHREF",
 }
 SESSION_ENDING = {"backoffice.sign_out", "backoffice.sign_out_everywhere"}
 

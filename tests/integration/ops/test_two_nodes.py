@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import uuid
@@ -27,6 +28,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
+SURVEYS = ROOT / "content" / "surveys"
+SURVEY = "have-your-say-on-cancer-care"
 PG_HOST, PG_PORT, REDIS_PORT = "127.0.0.1", 5432, 6379
 PAGE_TEXT = "Screening checks for blood in your poo."
 
@@ -76,19 +79,21 @@ class Node:
                 self.process.kill()
 
     def request(
-        self, method: str, path: str, body: dict | None = None, cookie: str = ""
+        self, method: str, path: str, body: dict | str | None = None, cookie: str = ""
     ) -> tuple[int, dict, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         headers = {"Cookie": cookie} if cookie else {}
         data = None
         if body is not None:
-            data = urllib.parse.urlencode(body)
+            data = body if isinstance(body, str) else urllib.parse.urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         connection.close()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+        found = {k.lower(): v for k, v in response.getheaders()}
+        found["set-cookies"] = response.msg.get_all("Set-Cookie") or []
+        return response.status, found, text
 
     def wait_ready(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
@@ -137,6 +142,7 @@ def cluster(tmp_path_factory):
     prefix = f"test-twonode-{run}:"
     content = tmp_path_factory.mktemp("content")
     shutil.copytree(FIXTURES, content, dirs_exist_ok=True)
+    shutil.copytree(SURVEYS, content / "surveys", dirs_exist_ok=True)
     base = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("ALLIANCE_", "FLASK_", "GUNICORN"))},
         "ALLIANCE_ENV": "production",
@@ -159,7 +165,14 @@ def cluster(tmp_path_factory):
             node.start()
         for node in nodes:
             node.wait_ready()
-        yield {"a": nodes[0], "b": nodes[1], "content": content, "redis": redis_client, "prefix": prefix}
+        yield {
+            "a": nodes[0],
+            "b": nodes[1],
+            "content": content,
+            "redis": redis_client,
+            "prefix": prefix,
+            "dsn": f"host={PG_HOST} port={PG_PORT} user=postgres dbname={database}",
+        }
     finally:
         for node in nodes:
             node.stop()
@@ -253,3 +266,129 @@ def test_a_service_imported_through_node_a_is_found_by_search_on_node_b_within_t
         lambda: "Kingfisher Walking Group" in b.request("GET", "/en/support?q=kingfisher")[2], 2.0
     )
     print(f"node B found the new service {elapsed:.2f} s after the import")
+
+
+class Browser:
+    """One person's cookies, carried from node to node as a browser behind the proxy would."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def keep(self, headers: dict) -> None:
+        for line in headers["set-cookies"]:
+            name, _, rest = line.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "expires=thu, 01 jan 1970" not in line.lower():
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+
+    def get(self, node: Node, path: str) -> tuple[int, dict, str]:
+        status, headers, html = node.request("GET", path, cookie=self.header())
+        self.keep(headers)
+        return status, headers, html
+
+    def post(self, node: Node, path: str, form: dict) -> tuple[int, dict, str]:
+        status, headers, html = node.request(
+            "POST", path, urllib.parse.urlencode(form, doseq=True), self.header()
+        )
+        self.keep(headers)
+        return status, headers, html
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _answer(browser: Browser, node: Node, path: str, answers: dict) -> str:
+    """Fetch a page of the survey, post its answers with the page's own CSRF token; the next path."""
+    status, _headers, html = browser.get(node, path)
+    assert status == 200, f"GET {path} on node {node.name}: {status}"
+    status, headers, html = browser.post(node, path, {**answers, "csrf_token": _csrf(html)})
+    assert status == 303, f"POST {path} on node {node.name}: {status} {html[:300]}"
+    return urllib.parse.urlsplit(headers["location"]).path
+
+
+def test_a_survey_answered_half_on_node_a_and_finished_on_node_b_stores_one_response(cluster):
+    import psycopg
+
+    a, b = cluster["a"], cluster["b"]
+    marker = f"Evening clinics {uuid.uuid4().hex[:12]}"
+    base = f"/en/surveys/{SURVEY}"
+    pages = [
+        {"connection": "patient"},
+        {"experience_rating": "4"},
+        {
+            f"what_matters[{key}]": str(n)
+            for n, key in enumerate(["close", "quick", "explained", "support", "choices"], 1)
+        },
+        {"barriers": ["transport", "other"], "barriers.other": "Parking at the hospital"},
+        {"tell_us_more": "The nurses were kind."},
+        {"outcode": "S10 2TN", "travel_minutes": "45"},
+        {
+            "last_appointment[day]": "3",
+            "last_appointment[month]": "9",
+            "last_appointment[year]": "2026",
+            "one_change": marker,
+        },
+    ]
+    browser = Browser()
+    assert browser.get(a, base + "/")[0] == 200
+    path = f"{base}/questions/1"
+    for number, answers in enumerate(pages, start=1):
+        node = a if number <= 3 else b  # pages 1-3 on node A, the rest on node B
+        assert path == f"{base}/questions/{number}", f"expected page {number}, went to {path}"
+        path = _answer(browser, node, path, answers)
+    assert path == f"{base}/about-you"
+    path = _answer(browser, b, path, {"age_band": "45-54", "carer": "no"})
+    assert path == f"{base}/check-your-answers"
+
+    # Node B's summary holds the answers given on node A as well as its own.
+    status, _headers, html = browser.get(b, path)
+    assert status == 200
+    assert "I have or have had cancer" in html and marker in html
+    form = {
+        "csrf_token": _csrf(html),
+        "token": re.search(r'name="token" value="([^"]+)"', html).group(1),
+        "website": "",
+    }
+
+    # The final form reaches both nodes at once (a double click split by the proxy); same cookies.
+    cookie, results = browser.header(), {}
+    barrier = threading.Barrier(2)
+
+    def send(node: Node) -> None:
+        barrier.wait()
+        results[node.name] = node.request("POST", path, urllib.parse.urlencode(form), cookie)
+
+    threads = [threading.Thread(target=send, args=(node,)) for node in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    references = set()
+    for name, (status, headers, _html) in results.items():
+        assert status == 303, f"node {name}: {status}"
+        assert urllib.parse.urlsplit(headers["location"]).path == f"{base}/sent"
+        done = Browser()
+        done.cookies = dict(browser.cookies)
+        done.keep(headers)
+        status, _headers, html = done.get((a, b)[name == "a"], f"{base}/sent")  # read on the other node
+        assert status == 200
+        references.add(re.search(r'class="app-survey-reference"[^>]*>([^<]+)<', html).group(1))
+    assert len(references) == 1, f"the two posts were given different references: {references}"
+
+    with psycopg.connect(cluster["dsn"]) as pg:
+        stored = pg.execute(
+            "SELECT r.reference, r.token FROM survey_responses r JOIN surveys s ON s.id = r.survey_id "
+            "WHERE s.slug = %s",
+            (SURVEY,),
+        ).fetchall()
+        marked = pg.execute("SELECT count(*) FROM survey_answers WHERE value = %s", (marker,)).fetchone()[0]
+        equality = pg.execute("SELECT count(*) FROM survey_equality_responses").fetchone()[0]
+    assert [row[0] for row in stored] == list(references)
+    assert stored[0][1] == form["token"]
+    assert marked == 1 and equality == 1

@@ -74,3 +74,30 @@ def test_ages_read_naturally(english):
     assert presenters.ages_text(16, 24) == "Ages 16 to 24"
     assert presenters.ages_text(18, None) == "Ages 18 and over"
     assert presenters.ages_text(None, None) == ""
+
+
+@pytest.mark.parametrize("value", ["22a45d33-86d7-5748-b926-b886aefb4946", "a b/c?d#e%f", "ünï"])
+def test_a_link_made_once_and_filled_in_matches_url_for(english, value):
+    from flask import url_for
+
+    href = presenters.link_maker("directory.service", "service_id")
+    assert href(value) == url_for("directory.service", service_id=value)
+    term = presenters.link_maker("directory.category", "term")
+    assert term(value) == url_for("directory.category", term=value)
+
+
+def test_counts_are_remembered_per_language_not_shared_between_them(app):
+    with app.test_request_context("/en/support"):
+        app.preprocess_request()
+        english = presenters.count_text(12345)
+    with app.test_request_context("/pl/support"):
+        app.preprocess_request()
+        polish = presenters.count_text(12345)
+    assert english == "12,345"
+    assert polish == "12\N{NO-BREAK SPACE}345"
+
+
+def test_language_options_are_named_in_the_readers_language_in_the_datas_order(polish):
+    labels = presenters.language_labels({"ur": "Urdu", "pl": "Polish", "xx-made-up": "Made-up"})
+    assert list(labels) == ["xx-made-up", "pl", "ur"]
+    assert labels["pl"] == "polski" and labels["xx-made-up"] == "Made-up"

@@ -1,0 +1,138 @@
+"""The whole site against a bare Flask route, both under the same gunicorn setup.
+
+    .venv/bin/python tests/bench/site_bench.py [--seconds 10] [--connections 16]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_pg] [--skip-sqlite]
+
+Seeds a scratch SQLite database (and the PostgreSQL database given, whose public schema is dropped
+and made again) with the demo content as `make setup` does (`flask db upgrade`, `flask seed`), then
+starts gunicorn with the `make serve` settings and ALLIANCE_ENV=production: once with a bare Flask
+app (tests/bench/bare_app.py), once with the site. Each URL is warmed for 2 seconds, then measured
+with wrk for `--seconds` at `--connections` with `Accept-Encoding: gzip`. Prints requests per second,
+p50/p95/p99 latency, the ratio to the bare route and the gzipped size of the response. Needs wrk
+(apt-get install wrk). Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from run_gunicorn import flask, gunicorn
+from sqlalchemy import create_engine, text
+
+SURVEY = "/en/surveys/have-your-say-on-cancer-care"
+URLS = [
+    ("home", "/en/"),
+    ("screening page", "/en/bowel-screening"),
+    ("screening page, Urdu", "/ur/bowel-screening"),
+    ("symptoms page", "/en/symptoms"),
+    ("site search", "/en/search?q=poo"),
+    ("directory search by postcode", "/en/support?postcode=S10+2TH&within=10"),
+    ("ORUK services list", "/api/oruk/services"),
+    ("survey start page", SURVEY + "/"),
+    ("survey question page", SURVEY + "/questions/1"),
+]
+# wrk's own summary has no p95: print the percentiles from its latency histogram (microseconds).
+PERCENTILES_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("PERCENTILES %d %d %d\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
+    # Warm every worker and thread first; only the second run is measured.
+    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", url], check=True, capture_output=True)
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script)]
+        + ["-H", "Accept-Encoding: gzip", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50, p95, p99 = (int(n) / 1000 for n in re.search(r"PERCENTILES (\d+) (\d+) (\d+)", output).groups())
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50": p50, "p95": p95, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def weight(url: str) -> int:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        body = response.read()
+        return len(body) if response.headers.get("Content-Encoding") == "gzip" else len(gzip.compress(body))
+
+
+def fresh_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def line(name: str, result: dict, ratio: float, size: str = "") -> str:
+    return (
+        f"{name:42} {result['rps']:9.0f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
+        f"{ratio:7.2f} {size:>8}"
+    )
+
+
+def run(label: str, url: str, args: argparse.Namespace, work: Path, script: Path) -> None:
+    env = {
+        "ALLIANCE_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": url,
+        "SEARCH_INDEX_DIR": str(work / f"search-{label}"),
+        "GUNICORN_LOG_LEVEL": "warning",
+        # At benchmark rates the default recycling (every ~5,000 requests) would restart a worker every
+        # few seconds and measure start-up; a real site serves that many requests in hours.
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+    flask(env, "db", "upgrade")
+    flask(env, "seed")
+    log = work / f"gunicorn-{label}.log"
+    with gunicorn("tests.bench.bare_app:app", env, production=True, log=log) as bare:
+        baseline = wrk(bare + "/", args.seconds, args.connections, script)
+    print(f"\n{label}: {args.connections} connections, {args.seconds} s per URL")
+    print(f"{'URL':42} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>7} {'gzipped':>8}")
+    print(line("bare Flask route", baseline, 1.0))
+    with gunicorn("wsgi:app", env, ready_path="/readyz", production=True, log=log) as site:
+        for name, path in URLS:
+            result = wrk(site + path, args.seconds, args.connections, script)
+            if result["non2xx"]:
+                raise SystemExit(f"{path}: {result['non2xx']} error responses; see {log}")
+            size = f"{weight(site + path) / 1024:.1f}K"
+            print(line(f"{name} {path}"[:42], result, result["rps"] / baseline["rps"], size))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database-url", help="a PostgreSQL URL whose public schema may be dropped")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="site-bench-"))
+    script = work / "percentiles.lua"
+    script.write_text(PERCENTILES_LUA)
+    try:
+        if not args.skip_sqlite:
+            run("sqlite", f"sqlite:///{work / 'site.db'}", args, work, script)
+        if args.database_url:
+            fresh_postgres(args.database_url)
+            run("postgresql", args.database_url, args, work, script)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

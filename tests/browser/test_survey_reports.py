@@ -1,0 +1,55 @@
+"""Story: an engagement lead signs in with their code, opens a survey report and reads it."""
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from alliance.extensions import db
+from alliance.surveys.models import Survey
+from tests.browser.conftest import sign_in_with_a_code
+from tests.factories import StaffUserFactory
+from tests.integration.surveys.test_reports import make_responses
+
+
+@pytest.fixture(scope="module")
+def lead_and_survey(live_app):
+    with live_app.app_context():
+        lead = StaffUserFactory(email="report.reader.browser@example.nhs.uk", roles="engagement_lead")
+        db.session.add(lead)
+        db.session.commit()
+        survey_id = db.session.scalar(select(Survey.id).where(Survey.slug == "have-your-say-on-cancer-care"))
+        # Other stories may have answered the survey already: these 44 make the report's numbers.
+        make_responses(db.session, survey_id)
+        return lead.email, lead.totp_secret, survey_id
+
+
+def given_i_sign_in_with_my_code(page, base, email, secret):
+    sign_in_with_a_code(page, base, email, secret)
+
+
+def test_an_engagement_lead_reads_a_report_with_small_numbers_suppressed(
+    page, live_server, lead_and_survey, check_accessibility
+):
+    email, secret, survey_id = lead_and_survey
+    given_i_sign_in_with_my_code(page, live_server, email, secret)
+
+    page.goto(f"{live_server}/backoffice/surveys/{survey_id}/report")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("img").first).to_be_visible()
+    expect(page.locator("td", has_text="*").first).to_be_visible()
+    check_accessibility("survey report")
+
+    # They break the choices down by sex, with the filters and no JavaScript needed.
+    page.get_by_label("Break down choice questions by").select_option("sex")
+    page.get_by_role("button", name="Show report").click()
+    expect(page.get_by_role("columnheader", name="Prefer not to say").first).to_be_visible()
+    check_accessibility("survey report by sex")
+
+    # A bad date gets a clear error and keeps what they typed.
+    page.locator("#date_from-day").fill("31")
+    page.locator("#date_from-month").fill("2")
+    page.locator("#date_from-year").fill("2026")
+    page.get_by_role("button", name="Show report").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a real date")
+    expect(page.locator("#date_from-day")).to_have_value("31")
+    check_accessibility("survey report with an error")
