@@ -72,6 +72,8 @@ def build_and_open(page, base) -> int:
     for name, code in (("Urdu", "ur"), ("Polish", "pl")):
         page.get_by_role("link", name=name, exact=True).click()
         expect(page).to_have_url(f"{base}/backoffice/surveys/{survey_id}/translations/{code}")
+        expect(page.locator(f"main [lang={code}]").first).to_be_visible()
+        page.wait_for_load_state("load")
         for box in page.locator(f"main [lang={code}]").all():
             box.fill(f"{code} " + box.get_attribute("name"))
         page.get_by_role("button", name="Save translation").click()

@@ -43,14 +43,14 @@ def make_responses(session, survey_id: int | None = None, typed: str = "Evening 
     questions = {
         q.key: q.id for q in session.scalars(select(Question).where(Question.survey_id == survey_id))
     }
-    theme_rows = list(
-        session.scalars(select(Theme).where(Theme.survey_id == survey_id).order_by(Theme.code.desc()))
-    )
-    if not theme_rows:
-        theme_rows = [Theme(survey_id=survey_id, code="travel", label="Travel"),
-                      Theme(survey_id=survey_id, code="staff", label="Staff")]  # fmt: skip
-        session.add_all(theme_rows)
-        session.flush()
+    # The survey may already have themes of its own: these two are found or added by code.
+    existing = {t.code: t for t in session.scalars(select(Theme).where(Theme.survey_id == survey_id))}
+    theme_rows = [
+        existing.get(code) or Theme(survey_id=survey_id, code=code, label=label)
+        for code, label in (("travel", "Travel"), ("staff", "Staff"))
+    ]
+    session.add_all(theme_rows)
+    session.flush()
     first = session.scalar(select(func.count()).select_from(Response)) or 0
     n = 0
     for connection, sex, count in PEOPLE:
