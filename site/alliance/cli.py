@@ -139,7 +139,7 @@ def assets_build() -> None:
 def init_app(app: Flask) -> None:
     from alliance.directory.cli import directory_cli
     from alliance.pages.cli import pages_cli
-    from alliance.surveys.retention import retention_cli
+    from alliance.surveys.cli import retention_cli
     from alliance.trials.cli import trials_cli
 
     for group in (

@@ -282,23 +282,6 @@ def ensure_editable(session: Session, survey_id: int) -> None:
         raise SurveyLocked("this survey has responses: its questions can no longer change")
 
 
-def update_question(session: Session, question_id: int, **changes) -> int:
-    """Change a question's settings (required, max_length, min_value, max_value) and bump the survey's
-    version; refused once the survey has responses. Returns the new version. The caller commits."""
-    question = session.get(Question, question_id)
-    if question is None:
-        raise SurveyError("no such question")
-    ensure_editable(session, question.survey_id)
-    for name, value in changes.items():
-        if name not in ("required", "max_length", "min_value", "max_value"):
-            raise SurveyError(f"{name} cannot be changed here")
-        setattr(question, name, value)
-    survey = session.get(Survey, question.survey_id)
-    survey.version += 1
-    session.flush()
-    return survey.version
-
-
 # The answering rules ----------------------------------------------------------------------------------
 
 

@@ -14,8 +14,7 @@ from wtforms import ValidationError
 
 from alliance.extensions import csrf, db, limiter
 from alliance.i18n import current
-from alliance.surveys import equality, feedback, presenters, retention, services
-from alliance.surveys import erase_forms as forms
+from alliance.surveys import equality, feedback, forms, presenters, retention, services
 
 bp = Blueprint("surveys", __name__)
 csrf.exempt(bp)

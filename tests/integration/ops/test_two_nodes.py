@@ -240,8 +240,6 @@ def test_failed_sign_ins_count_across_both_nodes(cluster):
 
 def test_a_service_imported_through_node_a_is_found_by_search_on_node_b_within_two_seconds(cluster):
     a, b = cluster["a"], cluster["b"]
-    if b.request("GET", "/en/support")[0] != 200:
-        pytest.skip("the directory search page is not in this tree")
     service_id = str(uuid.uuid4())
     feed = {
         "services": [

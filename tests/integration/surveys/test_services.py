@@ -91,16 +91,6 @@ def test_opening_and_closing_times_decide_whether_a_survey_is_open(session, surv
     assert not services.is_open(row, now)
 
 
-def test_questions_can_change_until_the_first_response_and_each_change_bumps_the_version(session, survey):
-    question_id = session.scalar(select(Question.id).where(Question.key == "tell_us_more"))
-    assert services.update_question(session, question_id, max_length=800) == 2
-    session.commit()
-    services.submit(session, survey, "en", services.new_token(), ANSWERS, {}, CONTENT)
-    with pytest.raises(services.SurveyLocked):
-        services.update_question(session, question_id, required=True)
-    assert session.scalar(select(Response.survey_version)) == 2
-
-
 def test_submitting_with_a_required_answer_missing_names_the_page_to_go_back_to(session, survey):
     with pytest.raises(services.AnswersIncomplete) as error:
         services.submit(session, survey, "en", services.new_token(), {"connection": "patient"}, {}, CONTENT)

@@ -1,0 +1,33 @@
+"""`flask retention run`: delete survey responses kept past their retention time (run daily from cron)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from alliance.surveys.retention import run
+
+retention_cli = AppGroup("retention", help="Survey response retention.")
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+def run_command(dry_run: bool) -> None:
+    """Delete survey responses kept past their retention time (run daily from cron)."""
+    from alliance.extensions import db
+
+    months = current_app.config["SURVEY_RETENTION_MONTHS"]
+    due = run(db.session, datetime.now(UTC), months, dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
+    verb = "Would delete" if dry_run else "Deleted"
+    for item in due:
+        click.echo(
+            f"{verb} {item.responses} responses and {item.equality} equality rows from "
+            f"{item.slug} version {item.version} (closed {item.closed.date().isoformat()})"
+        )
+    total = sum(item.responses for item in due)
+    click.echo(f"{verb} {total} responses from {len(due)} survey versions")
