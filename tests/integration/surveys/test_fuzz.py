@@ -18,6 +18,7 @@ NAMES = [
     "connection", "experience_rating", "what_matters[quick]", "what_matters[close]", "barriers", "barriers.other",
     "tell_us_more", "outcode", "travel_minutes", "last_appointment[day]", "last_appointment[month]",
     "last_appointment[year]", "one_change", "age_band", "religion", "token", "website", "csrf_token", "change",
+    "reference", "confirm",
 ]  # fmt: skip
 PATHS = [f"/en/surveys/{SLUG}/questions/{n}" for n in range(1, 8)] + [
     f"/ur/surveys/{SLUG}/about-you",
@@ -25,6 +26,11 @@ PATHS = [f"/en/surveys/{SLUG}/questions/{n}" for n in range(1, 8)] + [
     f"/en/surveys/{SLUG}/",
     f"/en/surveys/{SLUG}/sent",
     "/en/surveys/",
+    "/en/surveys/erase",
+    "/ur/surveys/erase",
+    "/en/surveys/erase/done",
+    "/en/surveys/you-said-we-did",
+    f"/ar/surveys/{SLUG}/you-said-we-did",
 ]
 text = st.one_of(
     st.text(max_size=40),
