@@ -73,6 +73,8 @@ def test_a_lead_builds_a_conditional_survey_and_previews_it_in_urdu(
     expect(page.locator("main")).to_contain_text("shown only for some answers to q1")
 
     page.get_by_role("link", name="Urdu").click()
+    expect(page.locator("main [lang=ur]").first).to_be_visible()  # the translation page has loaded
+    page.wait_for_load_state("load")
     for box in page.locator("main [lang=ur]").all():
         box.fill("اردو " + box.get_attribute("name"))
     check_accessibility("Urdu translation")
