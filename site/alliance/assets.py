@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import shutil
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,10 +37,19 @@ def _fingerprint(filename: str, mtime: float) -> str:
     return hashlib.sha256((STATIC / filename).read_bytes()).hexdigest()[:12]
 
 
+# Each file's fingerprint is rechecked at most this often, so pages do not stat files on every request.
+RECHECK_SECONDS = 2.0
+_versions: dict[str, tuple[float, str]] = {}
+
+
 def asset_url(filename: str) -> str:
-    path = STATIC / filename
-    version = _fingerprint(filename, path.stat().st_mtime) if path.exists() else "missing"
-    return url_for("static", filename=filename, v=version)
+    now = time.monotonic()
+    known = _versions.get(filename)
+    if known is None or now - known[0] > RECHECK_SECONDS:
+        path = STATIC / filename
+        known = (now, _fingerprint(filename, path.stat().st_mtime) if path.exists() else "missing")
+        _versions[filename] = known
+    return url_for("static", filename=filename, v=known[1])
 
 
 @lru_cache(maxsize=64)

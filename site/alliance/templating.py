@@ -44,8 +44,35 @@ def init_app(app: Flask) -> None:
     app.context_processor(_page_context)
     app.add_template_filter(ltr)
     app.add_template_global(menu_items)
+    app.add_template_global(current_href)
     app.add_template_global(has_endpoint)
     app.add_template_global(form_error_list)
+    app.add_template_global(cached_fragment)
+    app.extensions["template_fragments"] = {}
+
+
+# Fragments differ only by language and which menu item is current: a few dozen in all.
+MAX_FRAGMENTS = 500
+
+
+def cached_fragment(*key: object, caller) -> Markup:
+    """Render a `{% call cached_fragment(...) %}` block once per key and reuse the HTML after that.
+
+    Only for markup that depends on nothing but the key and things fixed while the app runs
+    (configuration, compiled translations, registered routes): the header and footer.
+    """
+    fragments: dict = current_app.extensions["template_fragments"]
+    key = (request.script_root, *key)
+    html = fragments.get(key)
+    if html is None:
+        html = Markup(caller())
+        if len(fragments) < MAX_FRAGMENTS:
+            fragments[key] = html
+    return html
+
+
+def current_href(items: list[dict]) -> str | None:
+    return next((item["href"] for item in items if item["current"]), None)
 
 
 def form_error_list(form) -> list[dict]:
@@ -85,6 +112,12 @@ def menu_items(items: list[tuple], current_endpoint: str | None = None) -> list[
 
 def switcher_links() -> list[dict]:
     """For each language, the same page in that language (the home page when there is none)."""
+    if "switcher_links" not in g:
+        g.switcher_links = _switcher_links()
+    return g.switcher_links
+
+
+def _switcher_links() -> list[dict]:
     endpoint = request.endpoint
     values = dict(request.view_args or {})
     usable = (

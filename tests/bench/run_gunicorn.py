@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_ARGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"]
-# The settings `make serve` uses (2 workers of 4 threads by default), for production-like runs.
+# The settings `make serve` uses (two workers per core, two threads each), for production-like runs.
 PRODUCTION_CONF = ["--config", str(ROOT / "site" / "alliance" / "ops" / "gunicorn_conf.py")]
 PYTHONPATH = f"{ROOT}:{ROOT / 'site'}"
 

@@ -1,5 +1,10 @@
 import gzip
+import os
 import re
+import time
+import uuid
+
+from alliance import assets
 
 
 def test_pages_are_compressed_when_the_browser_accepts_gzip(client):
@@ -31,3 +36,20 @@ def test_the_images_the_nhs_css_refers_to_are_served_under_assets(client):
 
 def test_a_missing_asset_is_a_404(client):
     assert client.get("/assets/images/no-such.svg").status_code == 404
+
+
+def test_an_asset_that_changes_gets_a_new_fingerprint_after_the_recheck_interval(app, monkeypatch):
+    name = f"css/test-{uuid.uuid4().hex}.css"
+    path = assets.STATIC / name
+    path.write_text("body { color: black; }")
+    try:
+        with app.test_request_context("/en/"):
+            first = assets.asset_url(name)
+            path.write_text("body { color: navy; }")
+            os.utime(path, (time.time(), path.stat().st_mtime + 5))
+            assert assets.asset_url(name) == first  # remembered for a moment, not re-read per page
+            monkeypatch.setattr(assets, "RECHECK_SECONDS", -1.0)
+            assert assets.asset_url(name) != first
+    finally:
+        path.unlink()
+        assets._versions.pop(name, None)

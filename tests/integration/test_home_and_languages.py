@@ -67,3 +67,25 @@ def test_the_home_page_has_a_canonical_address_and_open_graph_tags(client):
     html = client.get("/so/").get_data(as_text=True)
     assert '<link rel="canonical" href="http://localhost/so/">' in html
     assert '<meta property="og:title"' in html and '<meta property="og:description"' in html
+
+
+def _header(html: str) -> str:
+    return html[html.index('<header class="nhsuk-header"') : html.index("</header>")]
+
+
+def test_the_header_and_footer_follow_the_page_and_language_after_they_are_first_rendered(client):
+    # Both are rendered once per language and current menu item, then reused.
+    screening = _header(client.get("/en/screening").get_data(as_text=True))
+    symptoms = _header(client.get("/en/symptoms").get_data(as_text=True))
+    search = _header(client.get("/en/search?q=bowel").get_data(as_text=True))
+    urdu = _header(client.get("/ur/screening").get_data(as_text=True))
+    urdu_search = _header(client.get("/ur/search?q=bowel").get_data(as_text=True))
+    current = 'aria-current="page"'
+    assert current in screening and screening.index(current) < screening.index('href="/en/symptoms"')
+    assert current in symptoms and symptoms.index(current) > symptoms.index('href="/en/screening"')
+    assert current not in search and 'action="/en/search"' in search
+    assert 'href="/ur/symptoms"' in urdu and 'href="/en/' not in urdu and "تلاش" in urdu
+    assert 'action="/ur/search"' in urdu_search and 'href="/en/' not in urdu_search
+    footer = client.get("/ur/privacy").get_data(as_text=True)
+    footer = footer[footer.index('<footer class="nhsuk-footer"') :]
+    assert 'href="/ur/privacy"' in footer and 'href="/en/privacy"' not in footer

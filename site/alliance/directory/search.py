@@ -306,18 +306,18 @@ def _text_matches(ix, cat: Catalogue, query_text: str, groups: list) -> TextMatc
             cat.texts.move_to_end(key)
             return found
     any_word = False
-    with ix.searcher() as searcher:
-        ranked = []
-        for match_all in (True, False):
-            query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups, match_all=match_all)
-            if query is None:
-                break
-            ranked = [docnum for _score, docnum in searcher.search(query, limit=None).top_n]
-            if ranked:
-                any_word = not match_all
-                break
-        # Only words missing from the index are looked at, so asking every time costs little.
-        found = TextMatch(ranked, any_word, text.suggest(searcher, "spell", query_text))
+    searcher = search_index.searcher(ix)
+    ranked = []
+    for match_all in (True, False):
+        query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups, match_all=match_all)
+        if query is None:
+            break
+        ranked = [docnum for _score, docnum in searcher.search(query, limit=None).top_n]
+        if ranked:
+            any_word = not match_all
+            break
+    # Only words missing from the index are looked at, so asking every time costs little.
+    found = TextMatch(ranked, any_word, text.suggest(searcher, "spell", query_text))
     with cat.lock:
         cat.texts[key] = found
         while len(cat.texts) > 256:

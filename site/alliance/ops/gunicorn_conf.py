@@ -4,10 +4,12 @@ server. gunicorn also reads GUNICORN_CMD_ARGS, which overrides anything here."""
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# The site does little CPU work per request once pages are cached: a worker per core, a few threads
-# each for requests waiting on the database or Redis.
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Two workers per core, two threads each. A keep-alive connection stays with the worker that accepted
+# it, and one worker can use only one core for Python work; with a worker per core, an uneven share of
+# connections left a core idle and halved the throughput of uncached pages (docs/performance.md).
+# The threads cover requests waiting on the database or Redis.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5

@@ -87,43 +87,42 @@ def register_indexes() -> None:
 
 
 def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path) -> Results:
-    ix = index.open_index(session, index_dir, index_name(lang))
+    searcher = index.searcher(index.open_index(session, index_dir, index_name(lang)))
     field_analyzer = text.analyzer(REGISTRY[lang].stemmer)
     groups = text.synonyms(synonyms_path, lang)
-    with ix.searcher() as searcher:
-        any_word = False
-        query = text.build_query(query_text, FIELDS, field_analyzer, groups)
-        if query is None:
-            return Results(query_text, lang, [], 0, 1, 0, None, False)
-        found = searcher.search_page(query, page_num, pagelen=PER_PAGE)
-        if found.total == 0:
-            loose = text.build_query(query_text, FIELDS, field_analyzer, groups, match_all=False)
-            found = searcher.search_page(loose, page_num, pagelen=PER_PAGE)
-            any_word = found.total > 0
-        # Snippets come from a plain search of the stored text: Whoosh's highlighter re-analyses
-        # every hit's whole body, which costs more than the search itself.
-        terms = text.expanded_words(query_text, groups)
-        hits = [
-            Hit(
-                slug=hit["slug"],
-                title=hit["title"],
-                summary=hit["summary"],
-                section=hit["section"],
-                snippet=text.snippet(hit["body"], terms),
-            )
-            for hit in found
-        ]
-        suggestion = text.suggest(searcher, "spell", query_text) if found.total < 3 else None
-        return Results(
-            query=query_text,
-            lang=lang,
-            hits=hits,
-            total=found.total,
-            page=found.pagenum,
-            pages=max(1, math.ceil(found.total / PER_PAGE)) if found.total else 0,
-            suggestion=suggestion,
-            any_word=any_word,
+    any_word = False
+    query = text.build_query(query_text, FIELDS, field_analyzer, groups)
+    if query is None:
+        return Results(query_text, lang, [], 0, 1, 0, None, False)
+    found = searcher.search_page(query, page_num, pagelen=PER_PAGE)
+    if found.total == 0:
+        loose = text.build_query(query_text, FIELDS, field_analyzer, groups, match_all=False)
+        found = searcher.search_page(loose, page_num, pagelen=PER_PAGE)
+        any_word = found.total > 0
+    # Snippets come from a plain search of the stored text: Whoosh's highlighter re-analyses
+    # every hit's whole body, which costs more than the search itself.
+    terms = text.expanded_words(query_text, groups)
+    hits = [
+        Hit(
+            slug=hit["slug"],
+            title=hit["title"],
+            summary=hit["summary"],
+            section=hit["section"],
+            snippet=text.snippet(hit["body"], terms),
         )
+        for hit in found
+    ]
+    suggestion = text.suggest(searcher, "spell", query_text) if found.total < 3 else None
+    return Results(
+        query=query_text,
+        lang=lang,
+        hits=hits,
+        total=found.total,
+        page=found.pagenum,
+        pages=max(1, math.ceil(found.total / PER_PAGE)) if found.total else 0,
+        suggestion=suggestion,
+        any_word=any_word,
+    )
 
 
 def search(

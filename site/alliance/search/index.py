@@ -26,6 +26,7 @@ class IndexDefinition:
 REGISTRY: dict[str, IndexDefinition] = {}
 _lock = threading.Lock()
 _open: dict[tuple[str, str], tuple[str, whoosh_index.Index]] = {}
+_held = threading.local()
 
 
 def register(definition: IndexDefinition) -> None:
@@ -115,3 +116,21 @@ def open_index(session: Session, index_dir: str, name: str) -> whoosh_index.Inde
         ix = whoosh_index.open_dir(str(path))
         _open[key] = (token, ix)
         return ix
+
+
+def searcher(ix: whoosh_index.Index):
+    """This thread's searcher of `ix` (from open_index), kept open between requests.
+
+    Opening a searcher opens and reads every segment's files, which costs more than a search. A
+    searcher is never shared between threads. Searchers of indexes that open_index has since replaced
+    with a newer version are closed the next time this thread opens one.
+    """
+    held: dict[int, tuple[whoosh_index.Index, object]] = getattr(_held, "searchers", None) or {}
+    _held.searchers = held
+    found = held.get(id(ix))
+    if found is None:
+        current = {id(entry[1]) for entry in _open.values()}
+        for stale in [key for key in held if key not in current]:
+            held.pop(stale)[1].close()
+        found = held[id(ix)] = (ix, ix.searcher())
+    return found[1]

@@ -38,6 +38,14 @@ def test_a_translated_page_is_right_to_left_and_says_it_awaits_review(client, se
     assert 'class="nhsuk-body-s"' in main
 
 
+def test_the_breadcrumb_s_hidden_labels_are_in_the_reader_s_language(client, seeded):
+    english = client.get("/en/example").get_data(as_text=True)
+    urdu = client.get("/ur/example").get_data(as_text=True)
+    assert 'aria-label="Breadcrumb"' in english and 'visually-hidden">Back to </span>' in english
+    assert 'aria-label="Breadcrumb"' not in urdu and "Back to" not in urdu
+    assert 'visually-hidden">واپس جائیں: </span>' in urdu
+
+
 def test_a_page_missing_in_a_language_falls_back_to_english_with_a_notice_in_that_language(client, seeded):
     english_notice = "is not available in"
     polish = main_of(client.get("/pl/example"))

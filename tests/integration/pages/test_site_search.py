@@ -1,4 +1,10 @@
+import json
+
 import pytest
+from sqlalchemy import select
+
+from alliance.pages import services, workflow
+from alliance.pages.models import Page, PageLocale, PageRevision
 
 
 def results_of(client, url) -> str:
@@ -57,3 +63,24 @@ def test_the_search_form_works_as_a_plain_get_form(client, seeded):
     main = results_of(client, "/en/search")
     assert '<form action="/en/search" method="get"' in main
     assert 'name="q"' in main
+
+
+def test_a_newly_published_revision_is_found_by_the_next_search(client, seeded, session):
+    # Searchers stay open between requests: a new index version must replace them at once.
+    assert "No results for" in results_of(client, "/en/search?q=marmalade")
+    page = session.scalar(select(Page).where(Page.slug == "example"))
+    locale = session.scalar(select(PageLocale).where(PageLocale.page_id == page.id, PageLocale.lang == "en"))
+    old = session.get(PageRevision, locale.published_revision_id)
+    draft = workflow.Draft(
+        title=old.title,
+        summary=old.summary,
+        body=old.body + "\nBring marmalade sandwiches if you like.\n",
+        last_reviewed=old.last_reviewed,
+        next_review_due=old.next_review_due,
+        sources=json.loads(old.sources),
+    )
+    revision_id = workflow.save_draft(session, "example", "en", draft, None, old.id)
+    services.make_live(session, page.id, "en", session.get(PageRevision, revision_id))
+    session.commit()
+    main = results_of(client, "/en/search?q=marmalade")
+    assert "1 result for marmalade" in main and 'href="/en/example"' in main
