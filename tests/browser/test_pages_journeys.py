@@ -72,3 +72,27 @@ def test_a_reader_without_javascript_searches_in_polish_and_reads_the_page(brows
     expect(page).to_have_url(f"{live_server}/pl/lung-cancer-symptoms")
     expect(page.locator("article")).to_have_attribute("lang", "pl")
     context.close()
+
+
+@pytest.mark.parametrize(("code", "direction"), [("en", "ltr"), ("ur", "rtl")])
+def test_the_mobile_back_link_s_chevron_is_on_the_reading_side_and_points_back(
+    page, live_server, code, direction
+):
+    page.set_viewport_size(MOBILE)
+    page.goto(f"{live_server}/{code}/bowel-screening")
+    link = page.locator(".nhsuk-breadcrumb .nhsuk-back-link")
+    expect(link).to_be_visible()
+    chevron = link.evaluate(
+        """link => {
+            const box = link.getBoundingClientRect();
+            const before = getComputedStyle(link, "::before");
+            return {left: parseFloat(before.left), right: parseFloat(before.right), width: box.width,
+                    transform: before.transform};
+        }"""
+    )
+    # The chevron sits against the edge where reading starts: left in English, right in Urdu.
+    start_edge = chevron["left"] if direction == "ltr" else chevron["right"]
+    assert start_edge == 0
+    # rotate(225deg) points left (back in English); rotate(45deg) points right (back in Urdu).
+    a, b = (float(n) for n in chevron["transform"].split("(")[1].split(",")[:2])
+    assert (a < 0) == (direction == "ltr") and (b < 0) == (direction == "ltr")
