@@ -35,18 +35,7 @@ RESEARCH = [
     "brca-and-inherited-cancer-genes",
     "genetic-testing-appointment",
 ]
-TRANSLATED = (
-    SCREENING
-    + RESEARCH[:4]
-    + [
-        "symptoms",
-        "lung-cancer-symptoms",
-        "bowel-cancer-symptoms",
-        "breast-cancer-symptoms",
-        "prostate-cancer-symptoms",
-        "get-involved",
-    ]
-)
+TRANSLATED = SCREENING + RESEARCH + SYMPTOMS + ["get-involved"]
 COMMUNITY_LANGUAGES = [code for code in REGISTRY if code != "en"]
 
 
