@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from run_gunicorn import fresh_postgres  # noqa: E402
 
 from alliance import create_app  # noqa: E402
 from alliance.directory import generator, importer, places, search  # noqa: E402
@@ -52,14 +52,6 @@ def timed(call, repeat: int) -> tuple[float, float, float, float]:
         cpu.append(time.thread_time() - start_cpu)
         wall.append(time.perf_counter() - start)
     return (*percentiles(wall), *percentiles(cpu))
-
-
-def fresh_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def run(label: str, url: str, feed_path: Path, work: Path, repeat: int) -> None:

@@ -1,4 +1,5 @@
-"""Start gunicorn serving an app on a free port, and run the app's flask commands; used by the benchmarks."""
+"""Shared by the benchmarks: start gunicorn serving an app on a free port, run the app's flask commands,
+empty a scratch PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -11,11 +12,22 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_ARGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"]
 # The settings `make serve` uses (two workers per core, two threads each), for production-like runs.
 PRODUCTION_CONF = ["--config", str(ROOT / "site" / "alliance" / "ops" / "gunicorn_conf.py")]
 PYTHONPATH = f"{ROOT}:{ROOT / 'site'}"
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and remake the public schema of the PostgreSQL database at `url`: a scratch database only."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 def free_port() -> int:

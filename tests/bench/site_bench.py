@@ -26,8 +26,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from run_gunicorn import flask, gunicorn
-from sqlalchemy import create_engine, text
+from run_gunicorn import flask, fresh_postgres, gunicorn
 
 SURVEY = "/en/surveys/have-your-say-on-cancer-care"
 URLS = [
@@ -104,14 +103,6 @@ def weight(url: str) -> int:
     with urllib.request.urlopen(request) as response:
         body = response.read()
         return len(body) if response.headers.get("Content-Encoding") == "gzip" else len(gzip.compress(body))
-
-
-def fresh_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def line(name: str, result: dict, ratio: float, size: str = "") -> str:

@@ -20,11 +20,13 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site"))
 sys.path.insert(0, str(ROOT))
+
+from run_gunicorn import fresh_postgres  # noqa: E402
 
 from alliance import create_app  # noqa: E402
 from alliance.extensions import db  # noqa: E402
@@ -160,9 +162,7 @@ def main() -> None:
     app = create_app("test", {"DATABASE_URL": url, "SEARCH_INDEX_DIR": f"{scratch}/search"})
     with app.app_context():
         if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
+            fresh_postgres(url)
         db.upgrade()
         began = time.perf_counter()
         survey_id = populate(db.session, args.responses)

@@ -37,7 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from run_gunicorn import ROOT, flask, gunicorn
+from run_gunicorn import ROOT, flask, fresh_postgres, gunicorn
 from sqlalchemy import create_engine, text
 
 SLUG = "have-your-say-on-cancer-care"
@@ -317,14 +317,6 @@ def stored(url: str) -> dict:
         )
     engine.dispose()
     return found
-
-
-def fresh_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:

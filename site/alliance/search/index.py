@@ -125,8 +125,9 @@ def searcher(ix: whoosh_index.Index):
     searcher is never shared between threads. Searchers of indexes that open_index has since replaced
     with a newer version are closed the next time this thread opens one.
     """
-    held: dict[int, tuple[whoosh_index.Index, object]] = getattr(_held, "searchers", None) or {}
-    _held.searchers = held
+    held: dict[int, tuple[whoosh_index.Index, object]] | None = getattr(_held, "searchers", None)
+    if held is None:
+        held = _held.searchers = {}
     found = held.get(id(ix))
     if found is None:
         current = {id(entry[1]) for entry in _open.values()}
