@@ -15,6 +15,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.update(overrides or {})
 
     init_jinja(app)  # first: extensions below touch app.jinja_env, which freezes its options
+    init_inputs(app)  # before the extensions' request hooks and before any route is added
     init_extensions(app)
     init_security(app)
     init_assets(app)
@@ -23,6 +24,12 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     setup_commands(app)
     init_ops(app)  # last: its request layer wraps every other layer, the page cache's included
     return app
+
+
+def init_inputs(app: Flask) -> None:
+    from alliance import inputs
+
+    inputs.init_app(app)
 
 
 def init_extensions(app: Flask) -> None:

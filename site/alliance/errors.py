@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from alliance.inputs import BadInput
+
 MESSAGES = {
     400: (
         _l("Sorry, there is a problem with your request"),
@@ -37,6 +39,16 @@ MESSAGES = {
 }
 
 
+def api_error(status: int, error: str, message: str, parameter: str | None = None):
+    """The API's error body: a machine-readable `error`, a sentence, and the parameter at fault."""
+    body = {"status": status, "error": error, "message": message}
+    if parameter:
+        body["parameter"] = parameter
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
 def render_error(code: int):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/"):
@@ -47,6 +59,12 @@ def render_error(code: int):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError):
+        return render_error(400)
+
+    @app.errorhandler(BadInput)
+    def _bad_input(error: BadInput):
+        if request.path.startswith("/api/"):
+            return api_error(400, "bad_request", error.message, error.parameter)
         return render_error(400)
 
     @app.errorhandler(HTTPException)

@@ -15,11 +15,12 @@ from alliance.backoffice.views import bp
 from alliance.directory import importer, localities, upkeep
 from alliance.directory.models import Organization
 from alliance.extensions import db
+from alliance.inputs import parse_uuid
 from alliance.pages.presenters import page_number
 
 
 def _service_or_404(service_id: str):
-    service = upkeep.get_service(db.session, service_id)
+    service = upkeep.get_service(db.session, service_id) if parse_uuid(service_id) else None
     if service is None:
         abort(404)
     return service
@@ -246,7 +247,7 @@ def directory_service_edit(service_id: str):
 @bp.route("/directory/organisations/<organization_id>", methods=["GET", "POST"])
 @auth.requires("directory.manage")
 def directory_organization(organization_id: str):
-    org = db.session.get(Organization, organization_id)
+    org = db.session.get(Organization, organization_id) if parse_uuid(organization_id) else None
     if org is None:
         abort(404)
     form = OrganizationForm(obj=org)

@@ -18,7 +18,9 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 
 from alliance.directory import oruk, places
 from alliance.directory.spec import OPENAPI
+from alliance.errors import api_error
 from alliance.extensions import csrf, db
+from alliance.inputs import parse_uuid
 
 bp = Blueprint("oruk", __name__, url_prefix="/api/oruk")
 # Read-only: no form posts to protect, and other sites' scripts may call it.
@@ -36,18 +38,9 @@ class BadParameter(ValueError):
         self.message = message
 
 
-def _error(status: int, error: str, message: str, parameter: str | None = None) -> Response:
-    body = {"status": status, "error": error, "message": message}
-    if parameter:
-        body["parameter"] = parameter
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
 @bp.errorhandler(BadParameter)
 def _bad_parameter(error: BadParameter):
-    return _error(400, "bad_request", error.message, error.name)
+    return api_error(400, "bad_request", error.message, error.name)
 
 
 @bp.after_app_request
@@ -65,6 +58,16 @@ def _open_to_all(response: Response) -> Response:
 def _text(name: str) -> str | None:
     value = request.args.get(name, "").strip()
     return value[:200] or None
+
+
+def _id(name: str) -> str | None:
+    """A filter naming a record: every id in the standard is a UUID."""
+    value = _text(name)
+    if value is None:
+        return None
+    if parse_uuid(value) is None:
+        raise BadParameter(name, f"{name} must be a UUID")
+    return value
 
 
 def _integer(name: str, default: int, low: int, high: int) -> int:
@@ -164,9 +167,11 @@ def _near() -> oruk.Near | None:
     return oruk.Near(place.latitude, place.longitude, metres)
 
 
-def _found(record: dict | None) -> Response | tuple[Response, int]:
+def _found(get: Callable[..., dict | None], record_id: str, **options) -> Response:
+    """The record with this id, or a 404 (an id that is not a UUID names no record)."""
+    record = get(db.session, record_id, **options) if parse_uuid(record_id) else None
     if record is None:
-        return _error(404, "not_found", "No record has this id")
+        return api_error(404, "not_found", "No record has this id")
     return jsonify(record)
 
 
@@ -201,9 +206,9 @@ def services():
         # The standard asks for every service in one page when only ids and dates are wanted.
         oruk.MAX_MINIMAL_PER_PAGE if minimal else oruk.MAX_PER_PAGE,
         search=_text("search"),
-        taxonomy_term_id=_text("taxonomy_term_id"),
-        taxonomy_id=_text("taxonomy_id"),
-        organization_id=_text("organization_id"),
+        taxonomy_term_id=_id("taxonomy_term_id"),
+        taxonomy_id=_id("taxonomy_id"),
+        organization_id=_id("organization_id"),
         modified_after=_datetime("modified_after"),
         minimal=minimal,
         full=_boolean("full"),
@@ -212,7 +217,7 @@ def services():
 
 @bp.get("/services/<path:record_id>")
 def service(record_id: str):
-    return _found(oruk.get_service(db.session, record_id))
+    return _found(oruk.get_service, record_id)
 
 
 @bp.get("/taxonomies")
@@ -222,7 +227,7 @@ def taxonomies():
 
 @bp.get("/taxonomies/<path:record_id>")
 def taxonomy(record_id: str):
-    return _found(oruk.get_taxonomy(db.session, record_id))
+    return _found(oruk.get_taxonomy, record_id)
 
 
 @bp.get("/taxonomy_terms")
@@ -230,15 +235,15 @@ def taxonomy_terms():
     return _listing(
         oruk.list_taxonomy_terms,
         search=_text("search"),
-        taxonomy_id=_text("taxonomy_id"),
-        parent_id=_text("parent_id"),
+        taxonomy_id=_id("taxonomy_id"),
+        parent_id=_id("parent_id"),
         top_only=_boolean("top_only"),
     )
 
 
 @bp.get("/taxonomy_terms/<path:record_id>")
 def taxonomy_term(record_id: str):
-    return _found(oruk.get_taxonomy_term(db.session, record_id))
+    return _found(oruk.get_taxonomy_term, record_id)
 
 
 @bp.get("/organizations")
@@ -253,7 +258,7 @@ def organizations():
 
 @bp.get("/organizations/<path:record_id>")
 def organization(record_id: str):
-    return _found(oruk.get_organization(db.session, record_id, full_service=_boolean("full_service")))
+    return _found(oruk.get_organization, record_id, full_service=_boolean("full_service"))
 
 
 @bp.get("/service_at_locations")
@@ -261,9 +266,9 @@ def service_at_locations():
     return _listing(
         oruk.list_service_at_locations,
         search=_text("search"),
-        taxonomy_term_id=_text("taxonomy_term_id"),
-        taxonomy_id=_text("taxonomy_id"),
-        organization_id=_text("organization_id"),
+        taxonomy_term_id=_id("taxonomy_term_id"),
+        taxonomy_id=_id("taxonomy_id"),
+        organization_id=_id("organization_id"),
         modified_after=_datetime("modified_after"),
         full=_boolean("full"),
         near=_near(),
@@ -272,4 +277,4 @@ def service_at_locations():
 
 @bp.get("/service_at_locations/<path:record_id>")
 def service_at_location(record_id: str):
-    return _found(oruk.get_service_at_location(db.session, record_id))
+    return _found(oruk.get_service_at_location, record_id)

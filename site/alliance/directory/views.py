@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from alliance import i18n
 from alliance.directory import forms, localities, places, presenters, search, services
 from alliance.extensions import db, limiter
+from alliance.inputs import parse_uuid
 
 bp = Blueprint("directory", __name__)
 REPORT_LIMIT = "5 per 10 minutes"
@@ -22,6 +23,13 @@ def _report_limit() -> str:
 
 def _centroids() -> Path:
     return Path(current_app.config["CONTENT_DIR"]) / "directory" / "outcode-centroids.csv"
+
+
+def _service_or_404(service_id: str):
+    found = services.get_service(db.session, service_id) if parse_uuid(service_id) else None
+    if found is None:
+        abort(404)
+    return found
 
 
 @dataclass
@@ -137,9 +145,7 @@ def area(locality: str):
 
 @bp.get("/<lang>/support/services/<service_id>")
 def service(service_id: str):
-    found = services.get_service(db.session, service_id)
-    if found is None:
-        abort(404)
+    found = _service_or_404(service_id)
     lang = i18n.current().code
     return render_template(
         "directory/service.html", service=found, view=presenters.service_view(db.session, found, lang)
@@ -149,9 +155,7 @@ def service(service_id: str):
 @bp.route("/<lang>/support/services/<service_id>/report-a-problem", methods=["GET", "POST"])
 @limiter.limit(_report_limit, methods=["POST"])
 def report_problem(service_id: str):
-    found = services.get_service(db.session, service_id)
-    if found is None:
-        abort(404)
+    found = _service_or_404(service_id)
     form = forms.ReportProblemForm()
     if form.validate_on_submit():
         services.report_problem(
@@ -164,8 +168,6 @@ def report_problem(service_id: str):
 
 @bp.get("/<lang>/support/services/<service_id>/report-a-problem/sent")
 def report_sent(service_id: str):
-    found = services.get_service(db.session, service_id)
-    if found is None:
-        abort(404)
+    found = _service_or_404(service_id)
     name, _description, _own = presenters.localised_service(db.session, found, i18n.current().code)
     return render_template("directory/report_sent.html", service=found, name=name)
