@@ -38,9 +38,14 @@ class BadInput(BadRequest):
         self.message = message
 
 
+def first_control(text: str, line_breaks: bool = False) -> str | None:
+    """The first C0 control, DEL or lone surrogate in `text` as U+XXXX (tab, CR and LF allowed if asked)."""
+    found = (_CONTROL_IN_FORM if line_breaks else _CONTROL).search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def has_control(text: str, line_breaks: bool = False) -> bool:
-    """True when `text` holds a C0 control, DEL or a lone surrogate (tab, CR and LF allowed if asked)."""
-    return bool((_CONTROL_IN_FORM if line_breaks else _CONTROL).search(text))
+    return first_control(text, line_breaks) is not None
 
 
 def parse_uuid(value: str | None) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from alliance.database import utcnow
 from alliance.directory import localities, oruk
 from alliance.directory import models as m
 from alliance.directory.spec import validator
+from alliance.inputs import DATABASE_INT_MAX, first_control, parse_uuid
 
 TRANSLATIONS_TABLE = "x_alliance_translations"
 # name: (model, key columns). ORUK tables first, in the order rows are written; then the site's own.
@@ -358,9 +358,12 @@ def _coerce(column, raw: Any) -> Any:
         if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
             raise ValueError("must be a whole number")
         try:
-            return int(str(raw).strip())
+            number = int(str(raw).strip())
         except ValueError:
             raise ValueError("must be a whole number") from None
+        if abs(number) > DATABASE_INT_MAX:
+            raise ValueError(f"must be a whole number between -{DATABASE_INT_MAX} and {DATABASE_INT_MAX}")
+        return number
     if isinstance(kind, Float):
         if isinstance(raw, bool):
             raise ValueError("must be a number")
@@ -385,6 +388,10 @@ def _coerce(column, raw: Any) -> Any:
     if not isinstance(raw, str):
         raise ValueError("must be text")
     text = raw.strip()
+    found = first_control(text, line_breaks=True)
+    if found:
+        # PostgreSQL cannot store a NUL byte, and no other control character belongs in the directory.
+        raise ValueError(f"must not contain control characters (found {found})")
     if isinstance(kind, String) and kind.length and len(text) > kind.length:
         raise ValueError(f"must be {kind.length} characters or fewer")
     return text
@@ -418,12 +425,9 @@ def _check_row(table: str, row: Row, problems: list[Problem]) -> dict | None:
             ok = False
         if value is not None or column.key in row.values:
             values[column.key] = value
-    if table in oruk.TABLES and values.get("id"):
-        try:
-            uuid.UUID(values["id"])
-        except ValueError:
-            problems.append(Problem(row.where, "id", "must be a UUID"))
-            ok = False
+    if table in oruk.TABLES and values.get("id") and parse_uuid(values["id"]) is None:
+        problems.append(Problem(row.where, "id", "must be a UUID"))
+        ok = False
     if table == "locations":
         lat, lon = values.get("latitude"), values.get("longitude")
         if lat is not None and not -90 <= lat <= 90:

@@ -346,3 +346,18 @@ def test_retiring_an_organisation_retires_every_service_it_runs(manager, directo
     directory.expire_all()
     assert {directory.get(m.Service, i).status for i in ids} == {"inactive"}
     assert "directory.organisation.retire" in _actions(directory)
+
+
+def test_an_uploaded_file_with_a_nul_byte_is_refused_with_the_record_and_field_in_both_modes(
+    manager, directory
+):
+    service = _first_service(directory)
+    feed = json.dumps({"services": [{"id": service.id, "name": "Nul\x00name", "status": "active"}]}).encode()
+    for mode in ("check", "import"):
+        response = _upload(manager, feed, "feed.json", mode)
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert "services[0], name: must not contain control characters (found U+0000)" in html
+        assert "Nothing was changed" in html
+    directory.expire_all()
+    assert "\x00" not in directory.get(m.Service, service.id).name

@@ -83,3 +83,65 @@ def test_generate_writes_the_same_services_for_the_same_seed_and_they_import(run
     result = runner.invoke(args=["directory", "import", str(first)])
     assert result.exit_code == 0, result.output
     assert count(session, m.Service) == 40
+
+
+def _feed_with(tmp_path, index: int, field: str, value: str) -> tuple[Path, dict]:
+    feed = json.loads((CONTENT / "services.json").read_text(encoding="utf-8"))
+    feed["services"][index][field] = value
+    path = tmp_path / "control.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    return path, feed
+
+
+def test_a_nul_byte_in_a_field_is_refused_by_the_dry_run_and_the_import_naming_record_and_field(
+    runner, session, tmp_path
+):
+    load_seed(runner)
+    path, feed = _feed_with(tmp_path, 2, "description", "Before\x00after")
+    for args in (["--dry-run"], []):
+        result = runner.invoke(args=["directory", "import", str(path), *args])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert "services[2], description: must not contain control characters (found U+0000)" in result.output
+        assert "Traceback" not in result.output
+    session.expire_all()
+    assert "\x00" not in session.get(m.Service, feed["services"][2]["id"]).description
+
+
+def test_control_characters_are_refused_but_line_breaks_and_tabs_are_kept(runner, session, tmp_path):
+    load_seed(runner)
+    path, _feed = _feed_with(tmp_path, 1, "name", "Bell\x07 group")
+    refused = runner.invoke(args=["directory", "import", str(path)])
+    assert refused.exit_code == 1
+    assert "services[1], name: must not contain control characters (found U+0007)" in refused.output
+    path, feed = _feed_with(tmp_path, 1, "description", "Line one\r\nLine\ttwo")
+    kept = runner.invoke(args=["directory", "import", str(path)])
+    assert kept.exit_code == 0, kept.output
+    session.expire_all()
+    assert session.get(m.Service, feed["services"][1]["id"]).description == "Line one\r\nLine\ttwo"
+
+
+def test_a_csv_row_with_a_control_character_in_an_id_is_refused_with_its_row(runner, session, tmp_path):
+    path = tmp_path / "organizations.csv"
+    path.write_text(
+        "id,name,description\n0b5c2f1e-8e1d-4f4e-9a55-1c3f8a6b2d10\x7f,Bad id,\n", encoding="utf-8"
+    )
+    for args in (["--dry-run"], []):
+        result = runner.invoke(args=["directory", "import", str(path), *args])
+        assert result.exit_code == 1, result.output
+        assert (
+            "organizations.csv row 2, id: must not contain control characters (found U+007F)" in result.output
+        )
+    assert count(session, m.Organization) == 0
+
+
+def test_a_whole_number_too_large_for_the_database_is_refused_not_a_crash(runner, session, tmp_path):
+    load_seed(runner)
+    feed = json.loads((CONTENT / "services.json").read_text(encoding="utf-8"))
+    service = next(s for s in feed["services"] if s.get("schedules"))
+    service["schedules"][0]["interval"] = 10**40
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    result = runner.invoke(args=["directory", "import", str(path), "--dry-run"])
+    assert result.exit_code == 1, result.output
+    assert "interval: must be a whole number between" in result.output
