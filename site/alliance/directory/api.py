@@ -14,12 +14,21 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 
-from alliance.directory import oruk, places
+from alliance.directory import feeds, oruk, places
 from alliance.directory.spec import OPENAPI
 from alliance.errors import api_error
-from alliance.extensions import csrf, db
+from alliance.extensions import csrf, db, limiter
 from alliance.inputs import parse_uuid
 
 bp = Blueprint("oruk", __name__, url_prefix="/api/oruk")
@@ -121,17 +130,56 @@ def _format() -> str:
     return value
 
 
-def _listing(list_records: Callable[..., dict], most: int = oruk.MAX_PER_PAGE, **filters) -> Response:
-    """One page as JSON, or with format=ndjson every record, one a line, with no paging."""
-    if _format() == "json":
+# Flags that shape each record; every other argument of a list narrows it.
+SHAPES = ("full", "full_service", "minimal")
+# Query parameters that narrow a list: a narrowed nested list or ndjson is built per request.
+NARROWING = (
+    "search",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "organization_id",
+    "parent_id",
+    "modified_after",
+    "postcode",
+    "proximity",
+    "top_only",
+)
+EXPENSIVE_LIMIT = "20 per minute"
+
+
+def _expensive_limit() -> str:
+    return current_app.config.get("ORUK_EXPENSIVE_LIMIT", EXPENSIVE_LIMIT)
+
+
+def _served_cheaply() -> bool:
+    """False for what is still assembled per request: a narrowed list that nests everything, or ndjson."""
+    args = request.args
+    heavy = args.get("format", "").strip().lower() == "ndjson" or any(
+        args.get(name, "").strip().lower() in TRUE for name in ("full", "full_service")
+    )
+    return not heavy or not any(args.get(name, "").strip() for name in NARROWING)
+
+
+def _listing(list_records: Callable[..., dict], most: int = oruk.MAX_PER_PAGE, **arguments) -> Response:
+    """One page as JSON, or with format=ndjson every record, one a line, with no paging.
+
+    Whole lists (nothing narrowing them) that nest records, and every whole ndjson list, come from a
+    file built once per directory version."""
+    kind = _format()
+    shapes = {name: value for name, value in arguments.items() if name in SHAPES}
+    whole = not any(value for name, value in arguments.items() if name not in SHAPES)
+    nested = (shapes.get("full") or shapes.get("full_service")) and not shapes.get("minimal")
+    if whole and (kind == "ndjson" or nested):
+        return _from_feed(list_records, shapes, kind, most)
+    if kind == "json":
         page, per_page = _paging(most)
-        return jsonify(list_records(db.session, page, per_page, **filters))
+        return jsonify(list_records(db.session, page, per_page, **arguments))
     # Parameters were all checked above, so a bad one is still a 400 before streaming starts.
 
     def lines() -> Iterator[str]:
         page = 1
         while True:
-            found = list_records(db.session, page, oruk.MAX_PER_PAGE, **filters)
+            found = list_records(db.session, page, oruk.MAX_PER_PAGE, **arguments)
             for item in found["contents"]:
                 yield json.dumps(item, separators=(",", ":")) + "\n"
             if found["last_page"]:
@@ -139,6 +187,31 @@ def _listing(list_records: Callable[..., dict], most: int = oruk.MAX_PER_PAGE, *
             page += 1
 
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+
+
+def _from_feed(list_records: Callable[..., dict], shapes: dict, kind: str, most: int) -> Response:
+    feed = feeds.Feed(feeds.feed_name(list_records, shapes), list_records, tuple(sorted(shapes.items())))
+    if kind == "json":
+        page, per_page = _paging(most)  # a bad page is a 400 before any file is built
+    built = feeds.ensure(db.session, current_app.config["SEARCH_INDEX_DIR"], feed)
+    if kind == "ndjson":
+        return send_file(
+            built.path, mimetype="application/x-ndjson", etag=built.etag, conditional=True, max_age=60
+        )
+    etag = f"{built.etag}.{page}.{per_page}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+        response.set_etag(etag)
+        return response
+    records, total = built.lines((page - 1) * per_page, page * per_page)
+    envelope = oruk.page_envelope(records, total, page, per_page)
+    del envelope["contents"]
+    # The records are JSON already: the page is written around them, never parsed again.
+    body = json.dumps(envelope, separators=(",", ":"))[:-1].encode() + b',"contents":['
+    body += b",".join(records) + b"]}"
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    return response
 
 
 def _near() -> oruk.Near | None:
@@ -191,14 +264,37 @@ def _openapi() -> dict:
     return json.loads(OPENAPI.read_text(encoding="utf-8"))
 
 
+def _nesting_limit_stated(response: Response) -> Response:
+    """Organisations nest a bounded number of services: the response says how many at most."""
+    response.headers["X-Nested-Services-Limit"] = str(oruk.MAX_NESTED_SERVICES)
+    return response
+
+
+def _stated_limits(document: dict) -> dict:
+    """This server's own limits, stated where a reader of the document looks for the parameters."""
+    components = dict(document["components"])
+    parameters = dict(components["parameters"])
+    note = (
+        f" This server nests at most {oruk.MAX_NESTED_SERVICES} services in each organization, the first"
+        " by name; list the rest with /services?organization_id=. Lists that nest everything or use"
+        " format=ndjson are served from a file rebuilt when the directory changes (with an ETag for"
+        " If-None-Match); narrowed by a search or filter they are rate limited."
+    )
+    for name in ("full", "full_service"):
+        parameters[name] = {**parameters[name], "description": parameters[name]["description"] + note}
+    components["parameters"] = parameters
+    return {**document, "components": components}
+
+
 @bp.get("/openapi.json")
 def openapi():
-    document = dict(_openapi())
+    document = _stated_limits(_openapi())
     document["servers"] = [{"url": url_for("oruk.api_details", _external=True).rstrip("/")}]
     return jsonify(document)
 
 
 @bp.get("/services")
+@limiter.limit(_expensive_limit, exempt_when=_served_cheaply)
 def services():
     minimal = _boolean("minimal")
     return _listing(
@@ -221,6 +317,7 @@ def service(record_id: str):
 
 
 @bp.get("/taxonomies")
+@limiter.limit(_expensive_limit, exempt_when=_served_cheaply)
 def taxonomies():
     return _listing(oruk.list_taxonomies, search=_text("search"))
 
@@ -231,6 +328,7 @@ def taxonomy(record_id: str):
 
 
 @bp.get("/taxonomy_terms")
+@limiter.limit(_expensive_limit, exempt_when=_served_cheaply)
 def taxonomy_terms():
     return _listing(
         oruk.list_taxonomy_terms,
@@ -247,21 +345,27 @@ def taxonomy_term(record_id: str):
 
 
 @bp.get("/organizations")
+@limiter.limit(_expensive_limit, exempt_when=_served_cheaply)
 def organizations():
-    return _listing(
-        oruk.list_organizations,
-        search=_text("search"),
-        full=_boolean("full"),
-        full_service=_boolean("full_service"),
+    return _nesting_limit_stated(
+        _listing(
+            oruk.list_organizations,
+            search=_text("search"),
+            full=_boolean("full"),
+            full_service=_boolean("full_service"),
+        )
     )
 
 
 @bp.get("/organizations/<path:record_id>")
 def organization(record_id: str):
-    return _found(oruk.get_organization, record_id, full_service=_boolean("full_service"))
+    return _nesting_limit_stated(
+        _found(oruk.get_organization, record_id, full_service=_boolean("full_service"))
+    )
 
 
 @bp.get("/service_at_locations")
+@limiter.limit(_expensive_limit, exempt_when=_served_cheaply)
 def service_at_locations():
     return _listing(
         oruk.list_service_at_locations,

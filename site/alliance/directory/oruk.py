@@ -170,6 +170,9 @@ def primary_key(model: type) -> str:
 # Reading: the queries behind the API, each a page of records in one query per relationship.
 
 MAX_PER_PAGE = 1000
+# Services nested in an organisation (full / full_service): the first ones by name; the rest are a
+# /services?organization_id= away. The limit is stated in the served OpenAPI document.
+MAX_NESTED_SERVICES = 25
 MAX_MINIMAL_PER_PAGE = 50_000
 # Lists are in id order: the primary key's index makes any page cheap at 10,000 records, and the
 # order never changes between pages while records are edited.
@@ -368,7 +371,21 @@ def _organizations_out(
 ) -> list[dict]:
     if not (full or full_service):
         return [organization(o) for o in orgs]
-    stmt = select(m.Service).where(m.Service.organization_id.in_([o.id for o in orgs]))
+    ranked = (
+        select(
+            m.Service.id,
+            func.row_number()
+            .over(partition_by=m.Service.organization_id, order_by=(m.Service.name, m.Service.id))
+            .label("place"),
+        )
+        .where(m.Service.organization_id.in_([o.id for o in orgs]))
+        .subquery()
+    )
+    stmt = (
+        select(m.Service)
+        .join(ranked, ranked.c.id == m.Service.id)
+        .where(ranked.c.place <= MAX_NESTED_SERVICES)
+    )
     stmt = stmt.options(*_full_service_options()) if full_service else stmt
     services = list(session.scalars(stmt.order_by(m.Service.name, m.Service.id)))
     if full_service:

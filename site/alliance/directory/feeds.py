@@ -1,0 +1,164 @@
+"""Whole-directory ORUK feeds, built once per directory version and served as files.
+
+The unfiltered lists that nest everything (full services, organisations with their services, ...) cost
+seconds and tens of megabytes to assemble at 10,000 services. Each is written once per directory
+version, one record a line (ndjson), to a file beside the search indexes: built into a temporary file
+under a lock file that every worker on the node shares, then moved into place in one rename, so readers
+only ever see a whole file. Each node builds its own copy, as it does its search index. A line-offset
+index next to it lets a JSON page be cut from the file without touching the database.
+
+The version is the directory search index's token (bumped in every transaction that changes the
+directory) together with a fingerprint of the tables, so a write that forgot to bump it still gives a
+new file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import threading
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alliance.directory import models as m
+from alliance.directory import oruk
+from alliance.directory.search import INDEX_NAME
+from alliance.search import index
+
+FOLDER = "oruk-feeds"
+KEEP = 2  # versions of each feed kept: a reader may still be sending the previous one
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One file: every record of a list, shaped by `options`, in the list's own order."""
+
+    name: str
+    list_records: Callable[..., dict]
+    options: tuple[tuple[str, bool], ...]
+
+
+def feed_name(list_records: Callable[..., dict], options: dict[str, bool]) -> str:
+    flags = [name for name, on in sorted(options.items()) if on]
+    return "-".join([list_records.__name__.removeprefix("list_"), *flags])
+
+
+def version(session: Session) -> str:
+    token = index.current_token(session, INDEX_NAME)
+    services = session.execute(select(func.count(m.Service.id), func.max(m.Service.last_modified))).one()
+    counts = [
+        session.scalar(select(func.count()).select_from(model))
+        for model in (m.Organization, m.ServiceAtLocation, m.TaxonomyTerm, m.Location)
+    ]
+    fingerprint = json.dumps([token, services[0], str(services[1]), counts])
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    version: str
+
+    @property
+    def etag(self) -> str:
+        return f"{self.path.name}"
+
+    def offsets(self) -> array:
+        found = array("Q")
+        found.frombytes(self.path.with_suffix(".idx").read_bytes())
+        return found
+
+    def lines(self, start: int, stop: int) -> tuple[list[bytes], int]:
+        """Records start..stop-1 as JSON text, and how many the feed holds."""
+        offsets = self.offsets()
+        total = len(offsets) - 1
+        start, stop = min(start, total), min(stop, total)
+        if start >= stop:
+            return [], total
+        with self.path.open("rb") as handle:
+            handle.seek(offsets[start])
+            chunk = handle.read(offsets[stop] - offsets[start])
+        return chunk.splitlines(), total
+
+
+def _folder(index_dir: str) -> Path:
+    folder = Path(index_dir) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _write(session: Session, feed: Feed, target: Path) -> None:
+    staging = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    offsets = array("Q", [0])
+    try:
+        with staging.open("wb") as out:
+            page = 1
+            while True:
+                found = feed.list_records(session, page, oruk.MAX_PER_PAGE, **dict(feed.options))
+                for item in found["contents"]:
+                    out.write(json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
+                    offsets.append(out.tell())
+                if found["last_page"]:
+                    break
+                page += 1
+        staging.with_suffix(".idx").write_bytes(offsets.tobytes())
+        # The index first, then the feed: a feed that exists always has its index beside it.
+        os.replace(staging.with_suffix(".idx"), target.with_suffix(".idx"))
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+        staging.with_suffix(".idx").unlink(missing_ok=True)
+
+
+def _remove_old(folder: Path, name: str, keep: Path) -> None:
+    files = sorted(folder.glob(f"{name}.*.ndjson"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in files[KEEP:]:
+        if path != keep:
+            path.unlink(missing_ok=True)
+            path.with_suffix(".idx").unlink(missing_ok=True)
+
+
+def ensure(session: Session, index_dir: str, feed: Feed) -> Built:
+    """The feed for the directory as it is now, built here first if no worker on this node has yet."""
+    current = version(session)
+    folder = _folder(index_dir)
+    target = folder / f"{feed.name}.{current}.ndjson"
+    if target.exists():
+        return Built(target, current)
+    with (folder / f".{feed.name}.lock").open("w") as lock:
+        # Workers asking at once wait here for the one building it, then read the file it wrote.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not target.exists():
+                _write(session, feed, target)
+                _remove_old(folder, feed.name, keep=target)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return Built(target, current)
+
+
+def build_all(session: Session, index_dir: str) -> list[Built]:
+    """Every whole-directory feed for the current version (after an import, before the first reader)."""
+    return [ensure(session, index_dir, feed) for feed in PREBUILT]
+
+
+PREBUILT = [
+    Feed(feed_name(oruk.list_services, {"full": True}), oruk.list_services, (("full", True),)),
+    Feed(
+        feed_name(oruk.list_organizations, {"full_service": True}),
+        oruk.list_organizations,
+        (("full_service", True),),
+    ),
+    Feed(
+        feed_name(oruk.list_service_at_locations, {"full": True}),
+        oruk.list_service_at_locations,
+        (("full", True),),
+    ),
+]
