@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from alliance.directory import generator, importer
+from alliance.directory import feeds, generator, importer
 from alliance.extensions import db
 
 directory_cli = AppGroup("directory", help="The directory of local support services.")
@@ -29,6 +29,10 @@ def import_command(path: Path, dry_run: bool) -> None:
         click.echo(line)
     if not report.ok:
         raise click.ClickException(f"{path.name} was not imported.")
+    if report.changed and not dry_run:
+        # The API's whole-directory feeds, ready before their first reader asks.
+        built = feeds.build_all(db.session, current_app.config["SEARCH_INDEX_DIR"])
+        click.echo(f"Built {len(built)} ORUK feed files for the new version of the directory.")
 
 
 @directory_cli.command("export")
@@ -64,3 +68,10 @@ def generate_command(count: int, output: Path, seed: int) -> None:
     feed = generator.generate(count, seed, content_dir / "directory")
     output.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
     click.echo(f"Wrote {count} synthetic services to {output}")
+
+
+@directory_cli.command("feeds")
+def feeds_command() -> None:
+    """Build the ORUK API's whole-directory feed files for the directory as it is now (if not built)."""
+    for built in feeds.build_all(db.session, current_app.config["SEARCH_INDEX_DIR"]):
+        click.echo(f"{built.path.name}: {built.path.stat().st_size:,} bytes")

@@ -17,8 +17,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import threading
+import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from alliance.directory import oruk
 from alliance.directory.search import INDEX_NAME
 from alliance.search import index
 
+logger = logging.getLogger("alliance.feeds")
 FOLDER = "oruk-feeds"
 KEEP = 2  # versions of each feed kept: a reader may still be sending the previous one
 
@@ -137,8 +140,15 @@ def ensure(session: Session, index_dir: str, feed: Feed) -> Built:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not target.exists():
+                started = time.perf_counter()
                 _write(session, feed, target)
                 _remove_old(folder, feed.name, keep=target)
+                logger.info(
+                    "feed built: %s version %s in %.1f s",
+                    feed.name,
+                    current,
+                    time.perf_counter() - started,
+                )
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return Built(target, current)
