@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -198,20 +199,49 @@ def _from_feed(list_records: Callable[..., dict], shapes: dict, kind: str, most:
         return send_file(
             built.path, mimetype="application/x-ndjson", etag=built.etag, conditional=True, max_age=60
         )
-    etag = f"{built.etag}.{page}.{per_page}"
+    gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    # The compressed and plain bodies differ, so each has its own ETag.
+    etag = f"{built.etag}.{page}.{per_page}{'.gz' if gzip else ''}"
     if request.if_none_match.contains(etag):
         response = Response(status=304)
-        response.set_etag(etag)
-        return response
-    records, total = built.lines((page - 1) * per_page, page * per_page)
-    envelope = oruk.page_envelope(records, total, page, per_page)
-    del envelope["contents"]
-    # The records are JSON already: the page is written around them, never parsed again.
-    body = json.dumps(envelope, separators=(",", ":"))[:-1].encode() + b',"contents":['
-    body += b",".join(records) + b"]}"
-    response = Response(body, mimetype="application/json")
+    else:
+        response = _page_from(built, page, per_page, gzip)
+    response.headers.add("Vary", "Accept-Encoding")
     response.set_etag(etag)
     return response
+
+
+def _page_from(built: feeds.Built, page: int, per_page: int, gzip: bool) -> Response:
+    start = (page - 1) * per_page
+    total, begin, end = built.span(start, start + per_page)
+    envelope = oruk.page_envelope(range(max(0, min(per_page, total - start))), total, page, per_page)
+    del envelope["contents"]
+    # The records are JSON already: the page is written around them, streamed from the file.
+    head = json.dumps(envelope, separators=(",", ":"))[:-1].encode() + b',"contents":['
+    tail = b"]}"
+
+    def body() -> Iterator[bytes]:
+        yield head
+        yield from built.as_list(begin, end)
+        yield tail
+
+    if not gzip:
+        response = Response(body(), mimetype="application/json")
+        response.content_length = len(head) + max(0, end - begin - 1) + len(tail)
+        return response
+    # Compressed as it streams, a block at a time, so a large page is never held whole in memory.
+    response = Response(_gzipped(body()), mimetype="application/json")
+    response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def _gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing, fastest level
+    for chunk in chunks:
+        compressed = compressor.compress(chunk)
+        if compressed:
+            yield compressed
+    yield compressor.flush()
 
 
 def _near() -> oruk.Near | None:

@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,9 @@ from alliance.search import index
 logger = logging.getLogger("alliance.feeds")
 FOLDER = "oruk-feeds"
 KEEP = 2  # versions of each feed kept: a reader may still be sending the previous one
+# Services shaped per read while a feed is written: bounds the memory a build holds at once.
+BUILD_PAGE = 250
+BLOCK = 1 << 20  # bytes read at a time when a page is cut from a feed
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,14 @@ class Feed:
     name: str
     list_records: Callable[..., dict]
     options: tuple[tuple[str, bool], ...]
+
+    @property
+    def page_size(self) -> int:
+        """Records read at a time while writing: an organisation nests up to MAX_NESTED_SERVICES."""
+        options = dict(self.options)
+        if options.get("full_service") or (options.get("full") and "organizations" in self.name):
+            return max(1, BUILD_PAGE // oruk.MAX_NESTED_SERVICES)
+        return BUILD_PAGE
 
 
 def feed_name(list_records: Callable[..., dict], options: dict[str, bool]) -> str:
@@ -78,17 +89,27 @@ class Built:
         found.frombytes(self.path.with_suffix(".idx").read_bytes())
         return found
 
-    def lines(self, start: int, stop: int) -> tuple[list[bytes], int]:
-        """Records start..stop-1 as JSON text, and how many the feed holds."""
+    def span(self, start: int, stop: int) -> tuple[int, int, int]:
+        """Records start..stop-1: their count, and where they begin and end in the file."""
         offsets = self.offsets()
         total = len(offsets) - 1
         start, stop = min(start, total), min(stop, total)
-        if start >= stop:
-            return [], total
+        return total, offsets[start], offsets[max(start, stop)]
+
+    def as_list(self, begin: int, end: int) -> Iterator[bytes]:
+        """The records between two offsets as the items of a JSON list, read a block at a time."""
         with self.path.open("rb") as handle:
-            handle.seek(offsets[start])
-            chunk = handle.read(offsets[stop] - offsets[start])
-        return chunk.splitlines(), total
+            handle.seek(begin)
+            left = end - begin
+            while left > 0:
+                block = handle.read(min(BLOCK, left))
+                if not block:
+                    return
+                left -= len(block)
+                if left == 0:
+                    block = block[:-1]  # the last record's line break
+                # Records never hold a raw line break (JSON escapes it): each one ends a record.
+                yield block.replace(b"\n", b",")
 
 
 def _folder(index_dir: str) -> Path:
@@ -104,7 +125,7 @@ def _write(session: Session, feed: Feed, target: Path) -> None:
         with staging.open("wb") as out:
             page = 1
             while True:
-                found = feed.list_records(session, page, oruk.MAX_PER_PAGE, **dict(feed.options))
+                found = feed.list_records(session, page, feed.page_size, **dict(feed.options))
                 for item in found["contents"]:
                     out.write(json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
                     offsets.append(out.tell())

@@ -4,6 +4,7 @@ still assembled per request is rate limited. The concurrency test runs real guni
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import threading
@@ -198,3 +199,15 @@ def test_gunicorn_workers_asking_at_once_build_the_feed_once_and_send_the_same_f
     assert len(bodies[0].splitlines()) == 600
     built = re.findall(r"feed built: services-full version", log.read_text())
     assert len(built) == 1, log.read_text()[-2000:]
+
+
+def test_a_page_cut_from_a_feed_is_gzipped_as_it_streams_when_the_reader_accepts_it(client, directory):
+    url = f"{API}/organizations?full_service=true&per_page=4"
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.get_data())) == plain.get_json()
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
