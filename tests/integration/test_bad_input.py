@@ -8,6 +8,7 @@ QUERY_STRING stays percent-encoded), so broken UTF-8 reaches the app as it would
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
@@ -22,6 +23,7 @@ from alliance.inputs import parse_uuid
 from alliance.search import index
 from alliance.surveys import models as survey_models
 from alliance.trials import models as trial_models
+from tests.bench.run_gunicorn import gunicorn
 from tests.conftest import _empty_tables
 
 ROUTES = Path(__file__).with_name("routes.txt")
@@ -376,3 +378,32 @@ def test_the_shared_uuid_parser_accepts_only_the_usual_written_form():
         None,
     ]:
         assert parse_uuid(bad) is None
+
+
+def raw_request(base: str, target: bytes) -> int:
+    """Send a request line holding `target` byte for byte, as a careless client might; the status."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    return int(reply.split(b" ", 2)[1])
+
+
+def test_a_real_server_refuses_raw_and_encoded_bad_bytes_before_the_database(site, tmp_path):
+    app, values = site
+    env = {
+        "ALLIANCE_ENV": "development",
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "SEARCH_INDEX_DIR": str(tmp_path / "search"),
+    }
+    service = values["service_id"].encode()
+    with gunicorn("wsgi:app", env=env, ready_path="/healthz", log=tmp_path / "gunicorn.log") as base:
+        assert raw_request(base, b"/en/support/services/" + service) == 200
+        assert raw_request(base, b"/en/support/services/" + service + b"%00") == 400
+        assert raw_request(base, b"/en/support/services/\xc0\xaf") == 400
+        assert raw_request(base, b"/en/support?q=\xed\xa0\x80") == 400
+        assert raw_request(base, b"/api/oruk/services?search=%00") == 400
+        assert raw_request(base, b"/api/oruk/services/" + service + b"\x7f") == 400
+    assert "Traceback" not in (tmp_path / "gunicorn.log").read_text()

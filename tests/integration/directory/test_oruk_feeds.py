@@ -214,3 +214,13 @@ def test_a_page_cut_from_a_feed_is_gzipped_as_it_streams_when_the_reader_accepts
     assert packed.headers["ETag"] != plain.headers["ETag"]
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_feeds_command_builds_every_feed_and_a_second_run_reuses_them(runner, directory, app):
+    first = runner.invoke(args=["directory", "feeds"])
+    assert first.exit_code == 0, first.output
+    assert len(first.output.splitlines()) == len(feeds.PREBUILT)
+    again = runner.invoke(args=["directory", "feeds"])
+    assert again.output == first.output
+    for feed in feeds.PREBUILT:
+        assert len(feed_files(app, feed.name)) >= 1
