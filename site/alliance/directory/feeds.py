@@ -40,6 +40,7 @@ KEEP = 2  # versions of each feed kept: a reader may still be sending the previo
 # Services shaped per read while a feed is written: bounds the memory a build holds at once.
 BUILD_PAGE = 250
 BLOCK = 1 << 20  # bytes read at a time when a page is cut from a feed
+ABANDONED = 3600  # seconds after which a half-written file is taken to be left by a stopped worker
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,13 @@ def _remove_old(folder: Path, name: str, keep: Path) -> None:
         if path != keep:
             path.unlink(missing_ok=True)
             path.with_suffix(".idx").unlink(missing_ok=True)
+    # Left by a worker stopped in the middle of a build (its lock went with it).
+    for path in folder.glob(f".{name}.*.ndjson.*"):
+        try:
+            if time.time() - path.stat().st_mtime > ABANDONED:
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
 
 
 def ensure(session: Session, index_dir: str, feed: Feed) -> Built:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -224,3 +226,20 @@ def test_the_feeds_command_builds_every_feed_and_a_second_run_reuses_them(runner
     assert again.output == first.output
     for feed in feeds.PREBUILT:
         assert len(feed_files(app, feed.name)) >= 1
+
+
+def test_a_half_written_feed_left_by_a_stopped_worker_is_removed_at_the_next_build(client, directory, app):
+    folder = Path(app.config["SEARCH_INDEX_DIR"]) / feeds.FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    abandoned = folder / ".services-full.0000.ndjson.999.1.tmp"
+    abandoned.write_text("{")
+    recent = folder / ".services-full.0001.ndjson.999.2.idx"
+    recent.write_text("")
+    hour_ago = time.time() - feeds.ABANDONED - 60
+    os.utime(abandoned, (hour_ago, hour_ago))
+    service = directory.scalars(select(m.Service).order_by(m.Service.id)).first()
+    feed = json.dumps({"services": [{"id": service.id, "name": "Changed again", "status": "active"}]})
+    assert importer.apply(directory, importer.read_json(feed)).ok
+    assert client.get(FULL_NDJSON).status_code == 200
+    assert not abandoned.exists()
+    assert recent.exists()  # perhaps another worker's build in progress
