@@ -4,7 +4,8 @@ The unfiltered lists that nest everything (full services, organisations with the
 seconds and tens of megabytes to assemble at 10,000 services. Each is written once per directory
 version, one record a line (ndjson), to a file beside the search indexes: built into a temporary file
 under a lock file that every worker on the node shares, then moved into place in one rename, so readers
-only ever see a whole file. Each node builds its own copy, as it does its search index. A line-offset
+only ever see a whole file; while a new version is being built, readers get the previous one. Each
+node builds its own copy, as it does its search index. A line-offset
 index next to it lets a JSON page be cut from the file without touching the database.
 
 The version is the directory search index's token (bumped in every transaction that changes the
@@ -157,16 +158,29 @@ def _remove_old(folder: Path, name: str, keep: Path) -> None:
             pass
 
 
-def ensure(session: Session, index_dir: str, feed: Feed) -> Built:
-    """The feed for the directory as it is now, built here first if no worker on this node has yet."""
+def _newest(folder: Path, name: str) -> Path | None:
+    files = sorted(folder.glob(f"{name}.*.ndjson"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return next((path for path in files if path.with_suffix(".idx").exists()), None)
+
+
+def ensure(session: Session, index_dir: str, feed: Feed, wait: bool = False) -> Built:
+    """The feed for the directory as it is now, built here first if no worker on this node has yet.
+
+    While another worker builds it, the previous version is returned at once if there is one (unless
+    `wait`); with none, workers asking at once wait for the one building it and read what it wrote."""
     current = version(session)
     folder = _folder(index_dir)
     target = folder / f"{feed.name}.{current}.ndjson"
     if target.exists():
         return Built(target, current)
     with (folder / f".{feed.name}.lock").open("w") as lock:
-        # Workers asking at once wait here for the one building it, then read the file it wrote.
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            previous = None if wait else _newest(folder, feed.name)
+            if previous is not None:
+                return Built(previous, previous.name.split(".")[1])
+            fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not target.exists():
                 started = time.perf_counter()
@@ -185,7 +199,7 @@ def ensure(session: Session, index_dir: str, feed: Feed) -> Built:
 
 def build_all(session: Session, index_dir: str) -> list[Built]:
     """Every whole-directory feed for the current version (after an import, before the first reader)."""
-    return [ensure(session, index_dir, feed) for feed in PREBUILT]
+    return [ensure(session, index_dir, feed, wait=True) for feed in PREBUILT]
 
 
 PREBUILT = [

@@ -4,6 +4,7 @@ still assembled per request is rate limited. The concurrency test runs real guni
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
 import os
@@ -243,3 +244,21 @@ def test_a_half_written_feed_left_by_a_stopped_worker_is_removed_at_the_next_bui
     assert client.get(FULL_NDJSON).status_code == 200
     assert not abandoned.exists()
     assert recent.exists()  # perhaps another worker's build in progress
+
+
+def test_while_a_worker_builds_a_new_version_readers_get_the_previous_one_at_once(client, directory, app):
+    before = client.get(FULL_NDJSON)
+    service = directory.scalars(select(m.Service).order_by(m.Service.id)).first()
+    feed = json.dumps({"services": [{"id": service.id, "name": "Renamed meanwhile", "status": "active"}]})
+    assert importer.apply(directory, importer.read_json(feed)).ok
+    lock_path = Path(app.config["SEARCH_INDEX_DIR"]) / feeds.FOLDER / ".services-full.lock"
+    with lock_path.open("w") as building:
+        fcntl.flock(building, fcntl.LOCK_EX)  # as a worker building the new version holds it
+        meanwhile = client.get(FULL_NDJSON)
+        fcntl.flock(building, fcntl.LOCK_UN)
+    assert meanwhile.status_code == 200
+    assert meanwhile.headers["ETag"] == before.headers["ETag"]
+    assert "Renamed meanwhile" not in meanwhile.get_data(as_text=True)
+    after = client.get(FULL_NDJSON)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Renamed meanwhile" in after.get_data(as_text=True)
