@@ -195,11 +195,9 @@ def _from_feed(list_records: Callable[..., dict], shapes: dict, kind: str, most:
     if kind == "json":
         page, per_page = _paging(most)  # a bad page is a 400 before any file is built
     built = feeds.ensure(db.session, current_app.config["SEARCH_INDEX_DIR"], feed)
-    if kind == "ndjson":
-        return send_file(
-            built.path, mimetype="application/x-ndjson", etag=built.etag, conditional=True, max_age=60
-        )
     gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    if kind == "ndjson":
+        return _ndjson_file(built, gzip)
     # The compressed and plain bodies differ, so each has its own ETag.
     etag = f"{built.etag}.{page}.{per_page}{'.gz' if gzip else ''}"
     if request.if_none_match.contains(etag):
@@ -208,6 +206,22 @@ def _from_feed(list_records: Callable[..., dict], shapes: dict, kind: str, most:
         response = _page_from(built, page, per_page, gzip)
     response.headers.add("Vary", "Accept-Encoding")
     response.set_etag(etag)
+    return response
+
+
+def _ndjson_file(built: feeds.Built, gzip: bool) -> Response:
+    packed = feeds.gzipped(built.path)
+    if gzip and packed.exists():
+        response = send_file(
+            packed, mimetype="application/x-ndjson", etag=built.etag + ".gz", conditional=True, max_age=60
+        )
+        if response.status_code != 304:
+            response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = send_file(
+            built.path, mimetype="application/x-ndjson", etag=built.etag, conditional=True, max_age=60
+        )
+    response.headers.add("Vary", "Accept-Encoding")
     return response
 
 

@@ -16,10 +16,12 @@ new file.
 from __future__ import annotations
 
 import fcntl
+import gzip
 import hashlib
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from array import array
@@ -114,6 +116,11 @@ class Built:
                 yield block.replace(b"\n", b",")
 
 
+def gzipped(path: Path) -> Path:
+    """The gzipped copy of a feed, sent to readers that accept gzip."""
+    return path.with_name(path.name + ".gz")
+
+
 def _folder(index_dir: str) -> Path:
     folder = Path(index_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -135,20 +142,23 @@ def _write(session: Session, feed: Feed, target: Path) -> None:
                     break
                 page += 1
         staging.with_suffix(".idx").write_bytes(offsets.tobytes())
-        # The index first, then the feed: a feed that exists always has its index beside it.
+        with staging.open("rb") as plain, gzip.open(gzipped(staging), "wb", compresslevel=6) as packed:
+            shutil.copyfileobj(plain, packed, BLOCK)
+        # The index and the gzipped copy first, then the feed: a feed that exists has both beside it.
         os.replace(staging.with_suffix(".idx"), target.with_suffix(".idx"))
+        os.replace(gzipped(staging), gzipped(target))
         os.replace(staging, target)
     finally:
-        staging.unlink(missing_ok=True)
-        staging.with_suffix(".idx").unlink(missing_ok=True)
+        for path in (staging, staging.with_suffix(".idx"), gzipped(staging)):
+            path.unlink(missing_ok=True)
 
 
 def _remove_old(folder: Path, name: str, keep: Path) -> None:
     files = sorted(folder.glob(f"{name}.*.ndjson"), key=lambda p: p.stat().st_mtime, reverse=True)
     for path in files[KEEP:]:
         if path != keep:
-            path.unlink(missing_ok=True)
-            path.with_suffix(".idx").unlink(missing_ok=True)
+            for old in (path, path.with_suffix(".idx"), gzipped(path)):
+                old.unlink(missing_ok=True)
     # Left by a worker stopped in the middle of a build (its lock went with it).
     for path in folder.glob(f".{name}.*.ndjson.*"):
         try:

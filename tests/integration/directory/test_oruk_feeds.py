@@ -262,3 +262,18 @@ def test_while_a_worker_builds_a_new_version_readers_get_the_previous_one_at_onc
     after = client.get(FULL_NDJSON)
     assert after.headers["ETag"] != before.headers["ETag"]
     assert "Renamed meanwhile" in after.get_data(as_text=True)
+
+
+def test_the_ndjson_feed_is_sent_gzipped_from_its_own_file_when_the_reader_accepts_it(client, directory, app):
+    plain = client.get(FULL_NDJSON)
+    packed = client.get(FULL_NDJSON, headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    again = client.get(
+        FULL_NDJSON, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    for path in feed_files(app, "services-full"):
+        assert feeds.gzipped(path).exists()
