@@ -89,8 +89,12 @@ def run(label: str, url: str, feed_path: Path, work: Path, variants: list[str]) 
                 shutil.rmtree(folder, ignore_errors=True)
                 return len(feeds.build_all(db.session, app.config["SEARCH_INDEX_DIR"]))
 
+            cpu = time.process_time()
             seconds, peak, _count = measured(build)
-            print(f"built {len(feeds.PREBUILT)} feed files: {seconds:.2f} s, peak {peak:.1f} MB")
+            cpu = time.process_time() - cpu
+            print(
+                f"built {len(feeds.PREBUILT)} feed files: {seconds:.2f} s ({cpu:.2f} s CPU), peak {peak:.1f} MB"
+            )
     client = app.test_client()
 
     def get(path: str):
