@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -226,36 +225,14 @@ def _ndjson_file(built: feeds.Built, gzip: bool) -> Response:
 
 
 def _page_from(built: feeds.Built, page: int, per_page: int, gzip: bool) -> Response:
-    start = (page - 1) * per_page
-    total, begin, end = built.span(start, start + per_page)
-    envelope = oruk.page_envelope(range(max(0, min(per_page, total - start))), total, page, per_page)
-    del envelope["contents"]
-    # The records are JSON already: the page is written around them, streamed from the file.
-    head = json.dumps(envelope, separators=(",", ":"))[:-1].encode() + b',"contents":['
-    tail = b"]}"
-
-    def body() -> Iterator[bytes]:
-        yield head
-        yield from built.as_list(begin, end)
-        yield tail
-
+    chunks, length = built.page(page, per_page)
     if not gzip:
-        response = Response(body(), mimetype="application/json")
-        response.content_length = len(head) + max(0, end - begin - 1) + len(tail)
+        response = Response(chunks, mimetype="application/json")
+        response.content_length = length
         return response
-    # Compressed as it streams, a block at a time, so a large page is never held whole in memory.
-    response = Response(_gzipped(body()), mimetype="application/json")
+    response = Response(feeds.gzip_stream(chunks), mimetype="application/json")
     response.headers["Content-Encoding"] = "gzip"
     return response
-
-
-def _gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    compressor = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing, fastest level
-    for chunk in chunks:
-        compressed = compressor.compress(chunk)
-        if compressed:
-            yield compressed
-    yield compressor.flush()
 
 
 def _near() -> oruk.Near | None:

@@ -24,6 +24,7 @@ import os
 import shutil
 import threading
 import time
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -100,6 +101,24 @@ class Built:
         start, stop = min(start, total), min(stop, total)
         return total, offsets[start], offsets[max(start, stop)]
 
+    def page(self, page: int, per_page: int) -> tuple[Iterator[bytes], int]:
+        """A page in the standard's envelope, as chunks of JSON read from the file, and its length."""
+        start = (page - 1) * per_page
+        total, begin, end = self.span(start, start + per_page)
+        size = max(0, min(per_page, total - start))
+        envelope = oruk.page_envelope(range(size), total, page, per_page)
+        del envelope["contents"]
+        # The records are JSON already: the page is written around them, never parsed again.
+        head = json.dumps(envelope, separators=(",", ":"))[:-1].encode() + b',"contents":['
+        tail = b"]}"
+
+        def chunks() -> Iterator[bytes]:
+            yield head
+            yield from self.as_list(begin, end)
+            yield tail
+
+        return chunks(), len(head) + max(0, end - begin - 1) + len(tail)
+
     def as_list(self, begin: int, end: int) -> Iterator[bytes]:
         """The records between two offsets as the items of a JSON list, read a block at a time."""
         with self.path.open("rb") as handle:
@@ -114,6 +133,16 @@ class Built:
                     block = block[:-1]  # the last record's line break
                 # Records never hold a raw line break (JSON escapes it): each one ends a record.
                 yield block.replace(b"\n", b",")
+
+
+def gzip_stream(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Chunks gzipped as they pass, a block at a time: a large page is never held whole in memory."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing, fastest level
+    for chunk in chunks:
+        compressed = compressor.compress(chunk)
+        if compressed:
+            yield compressed
+    yield compressor.flush()
 
 
 def gzipped(path: Path) -> Path:
