@@ -37,10 +37,13 @@ compile-translations: install ## Compile the catalogues (.po to .mo)
 db: install ## Apply database migrations
 	$(BIN)/flask db upgrade
 
-seed: db ## Load demo content from content/ into the database (idempotent)
+deploy: install ## Install or upgrade: migrations, assets, translations, search indexes (never loads content/)
+	$(BIN)/flask deploy
+
+seed: db ## Add the demo content from content/ that the database lacks (never changes what exists)
 	$(BIN)/flask seed
 
-setup: assets compile-translations seed ## Everything `make run` needs, without serving
+setup: deploy seed ## Everything `make run` needs, with the demo content, without serving
 	@true
 
 run: setup ## Set everything up and serve the site on http://127.0.0.1:5000 (SQLite)
@@ -67,4 +70,4 @@ format: install ## Format the code with ruff
 clean: ## Remove the virtual environment, node_modules, built assets and the local database
 	rm -rf $(VENV) node_modules site/alliance/static/nhsuk instance
 
-.PHONY: help install assets translations compile-translations db seed setup run serve chromium test lint format clean
+.PHONY: help install assets translations compile-translations db deploy seed setup run serve chromium test lint format clean

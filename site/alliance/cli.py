@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask db|seed|search|users|translate|assets ...`."""
+"""Command-line tasks: `flask deploy|db|seed|search|users|translate|assets ...`."""
 
 from __future__ import annotations
 
@@ -41,10 +41,29 @@ def db_upgrade() -> None:
     click.echo(f"Database at revision {db.current_revision()}")
 
 
+@click.command("deploy")
+@with_appcontext
+def deploy() -> None:
+    """Install or upgrade this node: migrations, assets, translations, search indexes. Never loads content/."""
+    from alliance import assets
+    from alliance.search import index
+
+    db.upgrade()
+    click.echo(f"database: at revision {db.current_revision()}")
+    files = assets.build(ROOT)
+    click.echo(f"assets: copied {len(files)} files from nhsuk-frontend")
+    _babel("compile", "-d", "translations")
+    click.echo("translations: compiled")
+    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    click.echo(f"search: rebuilt {', '.join(built) or 'nothing to index'}")
+    click.echo("Content was not loaded: flask pages load --dry-run shows what content/ would change.")
+
+
 @click.command("seed")
 @with_appcontext
 def seed() -> None:
-    """Load content/ into the database. Idempotent: a second run changes nothing."""
+    """Add the demo content in content/ that the database lacks. Never changes anything that exists:
+    `flask pages load` updates pages from changed files. Idempotent: a second run changes nothing."""
     from alliance.search import index
 
     content_dir = Path(current_app.config["CONTENT_DIR"])
@@ -155,3 +174,4 @@ def init_app(app: Flask) -> None:
     ):
         app.cli.add_command(group)
     app.cli.add_command(seed)
+    app.cli.add_command(deploy)

@@ -354,7 +354,7 @@ def content_import():
                 if sum(info.file_size for info in archive.infolist()) > 20 * 1024 * 1024:
                     raise ValueError("The file is too large (over 20 MB unpacked)")
                 archive.extractall(folder)
-                changed, summary = services.seed_pages(db.session, Path(folder))
+                changed, summary = services.import_pages(db.session, Path(folder))
         except (ValueError, zipfile.BadZipFile) as error:
             db.session.rollback()
             errors = str(error).splitlines()

@@ -89,6 +89,7 @@ class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    kept: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     services_created: list[str] = field(default_factory=list)
@@ -117,6 +118,7 @@ class Report:
                     (self.updated[table], "changed"),
                     (self.deleted[table], "removed"),
                     (self.unchanged[table], "unchanged"),
+                    (self.kept[table], "kept as they are"),
                 )
                 if n
             ]
@@ -585,15 +587,45 @@ def _stale_children(session: Session, service_ids: set[str], checked: dict) -> d
     return stale
 
 
-def apply(session: Session, batch: Batch, dry_run: bool = False) -> Report:
-    """Check, compare and (unless a dry run) write a batch. Bad rows anywhere: nothing is written."""
+# Tables whose rows other rows hang from, and the columns that point at them.
+OWNER_TABLES = ("organizations", "locations", "services", "service_at_locations", "contacts")
+OWNER_COLUMNS = (
+    "service_id",
+    "location_id",
+    "organization_id",
+    "contact_id",
+    "service_at_location_id",
+    "link_id",
+)
+
+
+def _existing_owners(session: Session, checked: dict) -> set:
+    """Ids of the rows in the batch, among those others hang from, that the database already has."""
+    found: set = set()
+    for table in OWNER_TABLES:
+        found.update(key[0] for key in _load_existing(session, table, list(checked[table])))
+    return found
+
+
+def _owned_by(table: str, values: dict, owners: set) -> bool:
+    if table == TRANSLATIONS_TABLE:
+        return values.get("entity_id") in owners
+    return any(values.get(column) in owners for column in OWNER_COLUMNS if values.get(column))
+
+
+def apply(session: Session, batch: Batch, dry_run: bool = False, only_new: bool = False) -> Report:
+    """Check, compare and (unless a dry run) write a batch. Bad rows anywhere: nothing is written.
+
+    With only_new (seeding), rows the database already has are kept as they are, and so is everything
+    that belongs to them (a service's contacts, phones, schedules...): only what is missing is added."""
     report = Report(dry_run=dry_run)
     checked, report.problems = check(session, batch)
     if report.problems:
         session.rollback()
         return report
     now = utcnow()
-    stale = _stale_children(session, batch.whole_services, checked)
+    owners = _existing_owners(session, checked) if only_new else set()
+    stale = {} if only_new else _stale_children(session, batch.whole_services, checked)
     touched: set[str] = set()
     for table, objs in stale.items():
         report.deleted[table] += len(objs)
@@ -608,6 +640,9 @@ def apply(session: Session, batch: Batch, dry_run: bool = False) -> Report:
         existing = _load_existing(session, table, list(rows))
         for key, values in rows.items():
             obj = existing.get(key)
+            if only_new and (obj is not None or _owned_by(table, values, owners)):
+                report.kept[table] += 1
+                continue
             if obj is not None and not _differs(obj, values):
                 report.unchanged[table] += 1
                 continue

@@ -99,8 +99,34 @@ def make_live(
         bump_versions(session, {lang})
 
 
-def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
-    """Load every page file. A changed file adds a revision; an unchanged one adds nothing."""
+# What a content file would do to its page language, from comparing it with the newest revision.
+NEW_PAGE = "new page"
+NEW_LANGUAGE = "new language"
+UNCHANGED = "unchanged"
+CHANGED = "changed"  # the newest revision came from content/, and the file differs
+STAFF_EDITED = "staff edit"  # the newest revision was made in the back-office or imported, or taken down
+FROM_CONTENT = "seed"  # the origin of revisions loaded from content/
+
+
+@dataclass
+class FileChange:
+    """One content file compared with the site: its page language and what loading it would do."""
+
+    slug: str
+    lang: str
+    kind: str
+    source: content.PageSource
+    file_hash: str
+    latest_number: int = 0
+    latest_origin: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.slug}/{self.lang}"
+
+
+def read_sources(content_dir: Path) -> dict[str, dict[str, content.PageSource]]:
+    """Every page file under content_dir, by slug and language; raises ContentError naming bad files."""
     sources, errors = content.read_tree(content_dir)
     if errors:
         raise content.ContentError("Content files with problems:\n" + "\n".join(errors))
@@ -110,32 +136,149 @@ def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
     missing_english = sorted(slug for slug, langs in by_slug.items() if "en" not in langs)
     if missing_english:
         raise content.ContentError(f"Pages with no English file: {', '.join(missing_english)}")
+    return by_slug
 
-    created = 0
+
+def _kind(page: Page, latest: PageRevision, file_hash: str) -> str:
+    if latest.source_hash == file_hash and latest.status != "unpublished":
+        return UNCHANGED
+    if latest.origin == FROM_CONTENT and latest.status != "unpublished":
+        return CHANGED
+    # Staff text that the file repeats (as after `flask pages export`) is no change.
+    if (
+        latest.status == "published"
+        and content.source_hash(content.dump(_source_of(page, latest))) == file_hash
+    ):
+        return UNCHANGED
+    return STAFF_EDITED
+
+
+def compare_files(session: Session, by_slug: dict[str, dict[str, content.PageSource]]) -> list[FileChange]:
+    """Compare every file with the newest revision of its page language, whatever its status."""
+    changes = []
     for slug, langs in sorted(by_slug.items()):
-        english = langs["en"]
         page = session.scalar(select(Page).where(Page.slug == slug))
-        if page is None:
-            page = Page(slug=slug)
-            session.add(page)
-        page.section, page.order, page.clinical = english.section, english.order, english.clinical
-        page.easy_read_slug, page.standard_slug = english.easy_read, english.standard
-        page.owner = english.owner
-        session.flush()
-        for lang, source in sorted(langs.items()):
+        for lang, source in sorted(langs.items(), key=lambda item: (item[0] != "en", item[0])):
             file_hash = content.source_hash(content.dump(source))
-            latest = latest_revision(session, page.id, lang)
-            if latest is not None and latest.source_hash == file_hash:
-                continue
-            revision = _revision_from(source, page, (latest.number + 1) if latest else 1, file_hash)
-            session.add(revision)
-            session.flush()
-            make_live(session, page.id, lang, revision, bump=False)
-            created += 1
+            latest = latest_revision(session, page.id, lang) if page is not None else None
+            if page is None:
+                kind = NEW_PAGE
+            elif latest is None:
+                kind = NEW_LANGUAGE
+            else:
+                kind = _kind(page, latest, file_hash)
+            changes.append(
+                FileChange(
+                    slug,
+                    lang,
+                    kind,
+                    source,
+                    file_hash,
+                    latest.number if latest else 0,
+                    latest.origin if latest else None,
+                )
+            )
+    return changes
+
+
+def apply_changes(session: Session, changes: list[FileChange], origin: str) -> int:
+    """Add a published revision for each change (and the page, when new); returns revisions added.
+    Page-wide settings (section, order, owner...) come from the English file when it is applied."""
+    created, langs = 0, set()
+    for change in changes:
+        page = session.scalar(select(Page).where(Page.slug == change.slug))
+        if page is None:
+            page = Page(slug=change.slug)
+            session.add(page)
+        if change.lang == "en" or page.section is None:
+            english = change.source
+            page.section, page.order, page.clinical = english.section, english.order, english.clinical
+            page.easy_read_slug, page.standard_slug = english.easy_read, english.standard
+            page.owner = english.owner
+        session.flush()
+        latest = latest_revision(session, page.id, change.lang)
+        revision = _revision_from(change.source, page, (latest.number + 1) if latest else 1, change.file_hash)
+        revision.origin = origin
+        session.add(revision)
+        session.flush()
+        make_live(session, page.id, change.lang, revision, bump=False)
+        created += 1
+        langs.add(change.lang)
     if created:
-        bump_versions(session, {source.lang for source in sources} | {"en"})
+        bump_versions(session, langs | {"en"})
+    return created
+
+
+def seed_pages(session: Session, content_dir: Path) -> tuple[int, str]:
+    """Add the pages and page languages the site does not have yet. A page language that already has
+    a revision is left exactly as it is, whoever made it: `flask pages load` updates from files."""
+    by_slug = read_sources(content_dir)
+    changes = compare_files(session, by_slug)
+    created = apply_changes(session, [c for c in changes if c.kind in (NEW_PAGE, NEW_LANGUAGE)], FROM_CONTENT)
     session.commit()
+    differ = sum(1 for c in changes if c.kind in (CHANGED, STAFF_EDITED))
+    summary = f"{len(by_slug)} pages, {created} new revisions"
+    if differ:
+        summary += (
+            f"; {differ} files differ from the site and were left alone (see flask pages load --dry-run)"
+        )
+    return created, summary
+
+
+def import_pages(session: Session, folder: Path, origin: str = "import") -> tuple[int, str]:
+    """The back-office's content import: every new or changed file becomes the published revision."""
+    by_slug = read_sources(folder)
+    changes = [c for c in compare_files(session, by_slug) if c.kind != UNCHANGED]
+    created = apply_changes(session, changes, origin)
     return created, f"{len(by_slug)} pages, {created} new revisions"
+
+
+@dataclass
+class LoadReport:
+    """What `flask pages load` did (or, in a dry run, would do)."""
+
+    dry_run: bool
+    applied: list[FileChange] = field(default_factory=list)
+    refused: list[FileChange] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class UnknownOverwrite(ValueError):
+    """--overwrite named a page language that has no content file."""
+
+
+def load_pages(
+    session: Session, content_dir: Path, overwrite: set[str] | None = None, dry_run: bool = False
+) -> LoadReport:
+    """Bring the site up to date with content/: new pages and languages, and new revisions where the
+    newest one came from content/. A page language whose newest revision staff made (or imported) is
+    only replaced when `overwrite` names it ("slug/lang"). Each change is in the audit log."""
+    from alliance.accounts.services import audit
+
+    overwrite = set(overwrite or ())
+    changes = compare_files(session, read_sources(content_dir))
+    unknown = sorted(overwrite - {c.name for c in changes})
+    if unknown:
+        raise UnknownOverwrite(f"No content file for {', '.join(unknown)}")
+    report = LoadReport(dry_run=dry_run)
+    for change in changes:
+        if change.kind == UNCHANGED:
+            report.unchanged += 1
+        elif change.kind == STAFF_EDITED and change.name not in overwrite:
+            report.refused.append(change)
+        else:
+            report.applied.append(change)
+    if dry_run:
+        session.rollback()
+        return report
+    apply_changes(session, report.applied, FROM_CONTENT)
+    for change in report.applied:
+        detail = {"kind": change.kind, "revision": change.latest_number + 1}
+        if change.kind == STAFF_EDITED:
+            detail["replaced_origin"] = change.latest_origin
+        audit(session, "content.load", target=change.name, email="command line", **detail)
+    session.commit()
+    return report
 
 
 def _source_of(page: Page, revision: PageRevision) -> content.PageSource:
