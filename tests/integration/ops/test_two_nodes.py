@@ -206,7 +206,7 @@ def test_a_page_published_through_node_a_is_served_fresh_by_node_b(cluster):
 
     page = cluster["content"] / "pages" / "example" / "en.md"
     page.write_text(page.read_text().replace(PAGE_TEXT, "Screening looks for tiny amounts of blood."))
-    _flask(a.env, "seed")  # publishes the new revision with node A's settings
+    _flask(a.env, "pages", "load")  # publishes the changed file's new revision with node A's settings
 
     elapsed = _eventually(lambda: "tiny amounts of blood" in b.request("GET", "/en/example")[2], 2.0)
     assert PAGE_TEXT not in b.request("GET", "/en/example")[2]
