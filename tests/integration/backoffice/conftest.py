@@ -9,6 +9,7 @@ from aiosmtpd.controller import Controller
 
 from alliance.accounts.models import StaffUser
 from alliance.backoffice import auth
+from alliance.extensions import limiter
 from tests.conftest import PageCheckingClient
 
 
@@ -23,6 +24,21 @@ class Inbox:
     def last_body(self) -> str:
         message = email.message_from_bytes(self.messages[-1].content, policy=email.policy.default)
         return message.get_content()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Limits are counted per app, and the app lives for the whole run.
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def send_mail(app) -> str:
+    """Run `flask mail send` once, as cron does; return what it printed."""
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 @pytest.fixture
