@@ -109,7 +109,8 @@ def _claim(session: Session, message_id: int, now: datetime, policy: Policy) -> 
     session.commit()
     if result.rowcount != 1:
         return None
-    row = session.get(OutboxMessage, message_id)
+    # populate_existing: the session may hold this row from before the claim (expire_on_commit is off).
+    row = session.get(OutboxMessage, message_id, populate_existing=True)
     return Outgoing(row.id, row.kind, row.to_address, row.subject, row.body), token
 
 
