@@ -284,6 +284,41 @@ def reset_message(link: str, minutes: int, site_name: str, first_time: bool = Fa
     )
 
 
+RESET_REQUEST = "password-reset-request"
+
+
+def queue_password_reset(session: Session, email: str, link_base: str) -> None:
+    """All a password reset request does: one outbox row, the same whether or not the account exists.
+
+    `flask mail send` looks the address up later (see _compose_password_reset): for an active
+    account it makes the token, voiding earlier ones, and sends the link `link_base` + token; for any
+    other address it sends nothing. The caller commits.
+    """
+    with contextlib.suppress(ValueError):  # not an address any account can have
+        outbox.enqueue(
+            session,
+            to=_normalise_email(email),
+            subject="Password reset requested",
+            body=link_base,
+            kind=RESET_REQUEST,
+            sensitive=True,
+        )
+
+
+def _compose_password_reset(session: Session, message, config) -> bool:
+    lifetime = int(config["PASSWORD_RESET_LIFETIME"])
+    found = create_reset_token(session, message.to_address, lifetime)
+    if found is None:
+        return False
+    _user_id, token = found
+    subject, body = reset_message(message.body + token, lifetime // 60, config["ALLIANCE_SHORT_NAME"])
+    message.kind, message.subject, message.body = "password-reset", subject, body
+    return True
+
+
+outbox.register_composer(RESET_REQUEST, _compose_password_reset)
+
+
 def send_password_link(
     session: Session,
     email: str,
@@ -292,10 +327,11 @@ def send_password_link(
     site_name: str,
     first_time: bool = False,
 ) -> bool:
-    """Make a reset token for the account and put the email with its link in the outbox.
+    """Make a reset token for the account and put the email with its link in the outbox (for staff
+    actions, such as a new account; a visitor's reset request uses queue_password_reset).
 
     Nothing is sent here: the caller commits, and `flask mail send` delivers. Returns whether the
-    account exists (the caller must not let a visitor tell the difference).
+    account exists.
     """
     found = create_reset_token(session, email, lifetime_seconds)
     if found is None:

@@ -253,20 +253,14 @@ def renew_recovery_codes():
 @bp.route("/password-reset", methods=["GET", "POST"])
 @auth.public
 def password_reset_request():
-    # Known, unknown and over-the-limit addresses get the same page, status and work: only rows are
-    # written here, and the email (if any) leaves later through the outbox.
+    # Known, unknown and over-the-limit addresses get the same page, status and work: the request
+    # writes one outbox row (and the audit entry); `flask mail send` looks the address up later.
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         allowed = _reset_allowed(email)
         if allowed:
-            services.send_password_link(
-                db.session,
-                email,
-                current_app.config["PASSWORD_RESET_LIFETIME"],
-                _reset_link,
-                current_app.config["ALLIANCE_SHORT_NAME"],
-            )
+            services.queue_password_reset(db.session, email, _reset_link("x")[:-1])
         detail = {} if allowed else {"limited": True}
         services.audit(db.session, "password.reset-request", target=email, email=email, **detail)
         db.session.commit()

@@ -5,6 +5,6 @@ Nothing sends mail inside a request. To send one, add it to the outbox with `enq
 caller commits; if the transaction rolls back, the message goes with it.
 """
 
-from alliance.outbox.services import enqueue
+from alliance.outbox.services import enqueue, register_composer
 
-__all__ = ["enqueue"]
+__all__ = ["enqueue", "register_composer"]

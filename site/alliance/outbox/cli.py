@@ -16,6 +16,7 @@ mail_cli = AppGroup("mail", help="Outgoing mail (the outbox).")
 
 def _line(report: services.SendReport) -> str:
     line = f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}"
+    line += f", nothing to send {report.dropped}" if report.dropped else ""
     return line + (f", taken by another sender {report.skipped}" if report.skipped else "")
 
 
@@ -34,7 +35,7 @@ def send_command(loop: bool, interval: float | None) -> None:
     transport = transports.from_config(current_app.config)
     policy = services.Policy.from_config(current_app.config)
     if not loop:
-        click.echo(_line(services.send_all_due(db.session, transport, policy)))
+        click.echo(_line(services.send_all_due(db.session, transport, policy, current_app.config)))
         return
     interval = interval or float(current_app.config["MAIL_LOOP_SECONDS"])
     stop = threading.Event()
@@ -43,7 +44,7 @@ def send_command(loop: bool, interval: float | None) -> None:
     try:
         while not stop.is_set():
             try:
-                report = services.send_all_due(db.session, transport, policy)
+                report = services.send_all_due(db.session, transport, policy, current_app.config)
             except Exception as error:  # the database may be briefly away; try again next time
                 db.session.rollback()
                 click.echo(f"mail: {error.__class__.__name__}: {error}", err=True)

@@ -7,9 +7,17 @@ from alliance.database import Base, utcnow
 
 # A message's life: pending -> sending -> sent; a failed try goes back to pending with a later
 # next_attempt_at, until the last allowed try or a permanent refusal makes it failed. Staff may put a
-# failed message back to pending (retry) or set it aside (discarded).
-PENDING, SENDING, SENT, FAILED, DISCARDED = "pending", "sending", "sent", "failed", "discarded"
-STATUSES = (PENDING, SENDING, SENT, FAILED, DISCARDED)
+# failed message back to pending (retry) or set it aside (discarded). A message whose kind has a
+# composer is written by it when first claimed; a composer that finds nothing to send makes it dropped.
+PENDING, SENDING, SENT, FAILED, DISCARDED, DROPPED = (
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "discarded",
+    "dropped",
+)
+STATUSES = (PENDING, SENDING, SENT, FAILED, DISCARDED, DROPPED)
 
 
 class OutboxMessage(Base):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +20,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from alliance.database import utcnow
-from alliance.outbox.models import DISCARDED, FAILED, PENDING, SENDING, SENT, OutboxMessage
+from alliance.outbox.models import DISCARDED, DROPPED, FAILED, PENDING, SENDING, SENT, OutboxMessage
 from alliance.outbox.transports import DeliveryError, Outgoing, Transport
 
 MAX_ERROR_LENGTH = 1000
@@ -43,6 +44,19 @@ def enqueue(
     if "\r" in subject or "\n" in subject or len(subject) > 300:
         raise ValueError("A subject is one line of at most 300 characters")
     session.add(OutboxMessage(kind=kind, to_address=to, subject=subject, body=body, sensitive=sensitive))
+
+
+# A composer writes a message of its kind when the sender first claims it, in the sender's own
+# transaction: composer(session, message, config) fills in kind, subject, body and sensitive and returns
+# True, or returns False when there is nothing to send (the message is dropped). It lets a request
+# queue the same one row whatever it finds (a password reset for an address that may have no
+# account), leaving the lookups and the token to the sender.
+Composer = Callable[[Session, OutboxMessage, Mapping], bool]
+COMPOSERS: dict[str, Composer] = {}
+
+
+def register_composer(kind: str, composer: Composer) -> None:
+    COMPOSERS[kind] = composer
 
 
 @dataclass(frozen=True)
@@ -78,16 +92,19 @@ class SendReport:
     failed: int = 0
     # Due when listed, but another sender claimed it first.
     skipped: int = 0
+    # Its composer found nothing to send.
+    dropped: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed + self.skipped
+        return self.sent + self.retrying + self.failed + self.skipped + self.dropped
 
     def add(self, other: SendReport) -> None:
         self.sent += other.sent
         self.retrying += other.retrying
         self.failed += other.failed
         self.skipped += other.skipped
+        self.dropped += other.dropped
 
 
 def _due(now: datetime, policy: Policy):
@@ -114,6 +131,16 @@ def _claim(session: Session, message_id: int, now: datetime, policy: Policy) -> 
     return Outgoing(row.id, row.kind, row.to_address, row.subject, row.body), token
 
 
+def _compose(session: Session, message_id: int, config: Mapping) -> Outgoing | None:
+    """Let the kind's composer write the claimed message; None when it finds nothing to send."""
+    row = session.get(OutboxMessage, message_id)
+    if not COMPOSERS[row.kind](session, row, config):
+        session.rollback()
+        return None
+    session.commit()
+    return Outgoing(row.id, row.kind, row.to_address, row.subject, row.body)
+
+
 def _finish(session: Session, message_id: int, token: str, **values) -> None:
     session.execute(
         update(OutboxMessage)
@@ -124,8 +151,11 @@ def _finish(session: Session, message_id: int, token: str, **values) -> None:
     session.commit()
 
 
-def send_one(session: Session, transport: Transport, message_id: int, now: datetime, policy: Policy) -> str:
-    """Claim one message and try it: "sent", "retrying", "failed", or "skipped" (not ours to send)."""
+def send_one(
+    session: Session, transport: Transport, message_id: int, now: datetime, policy: Policy, config: Mapping
+) -> str:
+    """Claim one message and try it: "sent", "retrying", "failed", "dropped" (its composer found nothing
+    to send) or "skipped" (another sender has it)."""
     claimed = _claim(session, message_id, now, policy)
     if claimed is None:
         return "skipped"
@@ -133,10 +163,16 @@ def send_one(session: Session, transport: Transport, message_id: int, now: datet
     row = session.get(OutboxMessage, message_id)
     attempts, sensitive = row.attempts, row.sensitive
     try:
+        if outgoing.kind in COMPOSERS:
+            outgoing = _compose(session, message_id, config)
+            if outgoing is None:
+                _finish(session, message_id, token, status=DROPPED, body="")
+                return "dropped"
         provider_id = transport.send(outgoing)
     except DeliveryError as error:
         problem, permanent = str(error), error.permanent
-    except Exception as error:  # a transport's own bug must not stop the other messages
+    except Exception as error:  # a composer's or transport's bug must not stop the other messages
+        session.rollback()
         problem, permanent = f"{error.__class__.__name__}: {error}", False
     else:
         done = {"status": SENT, "sent_at": utcnow(), "provider_id": provider_id[:100], "last_error": ""}
@@ -160,9 +196,15 @@ def send_one(session: Session, transport: Transport, message_id: int, now: datet
 
 
 def send_due(
-    session: Session, transport: Transport, policy: Policy, now: datetime | None = None
+    session: Session,
+    transport: Transport,
+    policy: Policy,
+    now: datetime | None = None,
+    config: Mapping | None = None,
 ) -> SendReport:
-    """Try up to `policy.batch` messages that are due at `now` (oldest first); say what happened."""
+    """Try up to `policy.batch` messages that are due at `now` (oldest first); say what happened.
+
+    `config` (the app's) is handed to composers."""
     now = now or utcnow()
     ids = list(
         session.scalars(
@@ -175,16 +217,16 @@ def send_due(
     session.commit()
     report = SendReport()
     for message_id in ids:
-        outcome = send_one(session, transport, message_id, now, policy)
+        outcome = send_one(session, transport, message_id, now, policy, config or {})
         setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
 
-def send_all_due(session: Session, transport: Transport, policy: Policy) -> SendReport:
+def send_all_due(session: Session, transport: Transport, policy: Policy, config: Mapping) -> SendReport:
     """Batches of send_due until a batch comes back short: what cron's `flask mail send` runs."""
     total = SendReport()
     while True:
-        report = send_due(session, transport, policy)
+        report = send_due(session, transport, policy, config=config)
         total.add(report)
         if report.handled < policy.batch:
             return total

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from alliance.accounts.models import AuditEvent, PasswordResetToken
 from alliance.outbox.models import OutboxMessage
@@ -59,11 +59,31 @@ def test_with_the_smtp_server_down_a_known_address_is_answered_exactly_as_an_unk
     unknown = submit(client_at(app, "192.0.2.2"), RESET, {"email": "other@example.nhs.uk"})
     assert known.status_code == unknown.status_code == 200
     assert answer(known, "known@example.nhs.uk") == answer(unknown, "other@example.nhs.uk")
-    # The request only wrote a row; the mail leaves when the server is up and the sender runs.
-    assert session.scalar(select(func.count(OutboxMessage.id))) == 1
+    # Each request wrote the same one row; no token exists until the sender looks the address up.
+    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(row.kind, row.to_address) for row in rows] == [
+        ("password-reset-request", "known@example.nhs.uk"),
+        ("password-reset-request", "other@example.nhs.uk"),
+    ]
+    assert rows[0].body == rows[1].body == "http://localhost/backoffice/password-reset/"
+    assert session.scalar(select(func.count(PasswordResetToken.id))) == 0
     inbox = smtp_server.start()
-    assert "sent 1, to retry 0, failed 0" in send_mail(app)
+    assert "sent 1, to retry 0, failed 0, nothing to send 1" in send_mail(app)
     assert [message.rcpt_tos for message in inbox.messages] == [["known@example.nhs.uk"]]
+
+
+def test_a_reset_request_waiting_for_a_down_server_is_sent_once_it_is_back(app, session, smtp_server):
+    user = make_staff(session)
+    submit(client_at(app, "192.0.2.9"), RESET, {"email": user.email})
+    assert "sent 0, to retry 1, failed 0" in send_mail(app)
+    message = session.scalars(select(OutboxMessage)).one()
+    assert message.kind == "password-reset" and "/backoffice/password-reset/" in message.body
+    inbox = smtp_server.start()
+    session.execute(update(OutboxMessage).values(next_attempt_at=message.created_at))
+    session.commit()
+    assert "sent 1" in send_mail(app)
+    [link] = links(inbox)
+    assert client_at(app, "192.0.2.9").get(link).status_code == 200
 
 
 def test_ten_reset_requests_for_one_address_send_at_most_the_limit_and_answer_alike(app, session, smtp):
