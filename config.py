@@ -85,6 +85,8 @@ class Config:
     MAIL_CLAIM_TIMEOUT_SECONDS = 15 * 60
     MAIL_SEND_BATCH = 50
     MAIL_LOOP_SECONDS = float(_env("MAIL_LOOP_SECONDS", "5"))
+    # Sent (and dropped or discarded) messages are deleted this many days after they were queued.
+    MAIL_KEEP_DAYS = int(_env("MAIL_KEEP_DAYS", "30"))
     # Password reset requests, counted whether or not the address has an account (flask-limiter syntax).
     PASSWORD_RESET_LIMIT_PER_EMAIL = _env("PASSWORD_RESET_LIMIT_PER_EMAIL", "3 per hour")
     PASSWORD_RESET_LIMIT_PER_CLIENT = _env("PASSWORD_RESET_LIMIT_PER_CLIENT", "20 per hour")

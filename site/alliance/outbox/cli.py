@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 import click
 from flask import current_app
@@ -34,13 +35,18 @@ def send_command(loop: bool, interval: float | None) -> None:
 
     transport = transports.from_config(current_app.config)
     policy = services.Policy.from_config(current_app.config)
+    keep_days = int(current_app.config["MAIL_KEEP_DAYS"])
     if not loop:
         click.echo(_line(services.send_all_due(db.session, transport, policy, current_app.config)))
+        removed = services.prune(db.session, keep_days)
+        if removed:
+            click.echo(f"removed {removed} messages sent or set aside more than {keep_days} days ago")
         return
     interval = interval or float(current_app.config["MAIL_LOOP_SECONDS"])
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"mail: sending every {interval:g} s through {current_app.config['MAIL_TRANSPORT']}")
+    next_prune = 0.0
     try:
         while not stop.is_set():
             try:
@@ -51,6 +57,9 @@ def send_command(loop: bool, interval: float | None) -> None:
             else:
                 if report.handled:
                     click.echo(f"mail: {_line(report)}")
+                if time.monotonic() >= next_prune:
+                    services.prune(db.session, keep_days)
+                    next_prune = time.monotonic() + 3600
             stop.wait(interval)
     except KeyboardInterrupt:
         pass

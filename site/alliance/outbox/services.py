@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from alliance.database import utcnow
@@ -230,6 +230,23 @@ def send_all_due(session: Session, transport: Transport, policy: Policy, config:
         total.add(report)
         if report.handled < policy.batch:
             return total
+
+
+def prune(session: Session, keep_days: int, now: datetime | None = None) -> int:
+    """Delete messages queued and sent (or dropped, or discarded) more than `keep_days` ago; failed
+    ones stay for staff to see."""
+    before = (now or utcnow()) - timedelta(days=keep_days)
+    result = session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_((SENT, DROPPED, DISCARDED)),
+            OutboxMessage.created_at < before,
+            or_(OutboxMessage.sent_at.is_(None), OutboxMessage.sent_at < before),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount
 
 
 # --- The failed-mail page -------------------------------------------------------------------

@@ -182,6 +182,31 @@ def test_flask_mail_send_sends_everything_due_in_batches_and_prints_counts(app, 
     assert "sent 0, to retry 0, failed 0" in send_mail(app)
 
 
+def test_messages_sent_or_set_aside_long_ago_are_deleted_and_failed_ones_kept(app, session, smtp):
+    old = utcnow() - timedelta(days=31)
+    for status in ("sent", "dropped", "discarded", "failed", "pending"):
+        session.add(
+            OutboxMessage(
+                kind="test",
+                to_address="a@example.nhs.uk",
+                subject="Old",
+                body="",
+                status=status,
+                created_at=old,
+            )
+        )
+    session.add(
+        OutboxMessage(kind="test", to_address="a@example.nhs.uk", subject="New", body="", status="sent")
+    )
+    session.commit()
+    assert "removed 3 messages sent or set aside more than 30 days ago" in send_mail(app)
+    left = session.execute(
+        select(OutboxMessage.subject, OutboxMessage.status).order_by(OutboxMessage.id)
+    ).all()
+    # The old pending one was sent just now: it is kept as long as any other sent today.
+    assert [tuple(row) for row in left] == [("Old", "failed"), ("Old", "sent"), ("New", "sent")]
+
+
 # --- GOV.UK Notify --------------------------------------------------------------------------
 
 
