@@ -260,7 +260,7 @@ def password_reset_request():
         email = form.email.data.strip().lower()
         allowed = _reset_allowed(email)
         if allowed:
-            services.queue_password_reset(db.session, email, _reset_link("x")[:-1])
+            services.queue_password_reset(db.session, email, _reset_link_base())
         detail = {} if allowed else {"limited": True}
         services.audit(db.session, "password.reset-request", target=email, email=email, **detail)
         db.session.commit()
@@ -270,6 +270,11 @@ def password_reset_request():
 
 def _reset_link(token: str) -> str:
     return url_for("backoffice.password_reset", token=token, _external=True)
+
+
+def _reset_link_base() -> str:
+    """The reset link without its token (the sender adds the token when it makes one)."""
+    return _reset_link("x")[:-1]
 
 
 def _reset_allowed(email: str) -> bool:
