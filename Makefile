@@ -46,7 +46,8 @@ seed: db ## Add the demo content from content/ that the database lacks (never ch
 setup: deploy seed ## Everything `make run` needs, with the demo content, without serving
 	@true
 
-run: setup ## Set everything up and serve the site on http://127.0.0.1:5000 (SQLite)
+run: setup ## Set everything up and serve the site on http://127.0.0.1:5000 (SQLite), with the mail sender beside it
+	$(BIN)/flask mail send --loop & mailer=$$!; trap 'kill $$mailer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 serve: ## Serve the site under gunicorn (production settings from the environment; see docs/deploy.md)

@@ -71,6 +71,25 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_STARTTLS = _env("SMTP_STARTTLS") == "1"
     MAIL_FROM = _env("MAIL_FROM", "no-reply@example.nhs.uk")
+    # Outgoing mail goes through the outbox (`flask mail send`); see docs/deploy.md, "Outgoing mail".
+    MAIL_TRANSPORT = _env("MAIL_TRANSPORT", "smtp")  # smtp or notify
+    NOTIFY_API_KEY = _env("NOTIFY_API_KEY")
+    NOTIFY_BASE_URL = _env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    # A Notify email template whose subject is ((subject)) and whose body is ((body)); NOTIFY_TEMPLATES
+    # ("kind=id,kind=id") gives some kinds of message (e.g. password-reset) templates of their own.
+    NOTIFY_TEMPLATE_ID = _env("NOTIFY_TEMPLATE_ID")
+    NOTIFY_TEMPLATES = _env("NOTIFY_TEMPLATES", "")
+    MAIL_MAX_ATTEMPTS = int(_env("MAIL_MAX_ATTEMPTS", "6"))
+    MAIL_RETRY_BASE_SECONDS = int(_env("MAIL_RETRY_BASE_SECONDS", "60"))
+    MAIL_RETRY_MAX_SECONDS = int(_env("MAIL_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
+    MAIL_CLAIM_TIMEOUT_SECONDS = 15 * 60
+    MAIL_SEND_BATCH = 50
+    MAIL_LOOP_SECONDS = float(_env("MAIL_LOOP_SECONDS", "5"))
+    # Sent (and dropped or discarded) messages are deleted this many days after they were queued.
+    MAIL_KEEP_DAYS = int(_env("MAIL_KEEP_DAYS", "30"))
+    # Password reset requests, counted whether or not the address has an account (flask-limiter syntax).
+    PASSWORD_RESET_LIMIT_PER_EMAIL = _env("PASSWORD_RESET_LIMIT_PER_EMAIL", "3 per hour")
+    PASSWORD_RESET_LIMIT_PER_CLIENT = _env("PASSWORD_RESET_LIMIT_PER_CLIENT", "20 per hour")
     STAFF_IDLE_TIMEOUT = 30 * 60
     STAFF_ABSOLUTE_TIMEOUT = 12 * 60 * 60
     LOGIN_FAILURE_LIMIT = 10
@@ -103,6 +122,7 @@ class Config:
     @classmethod
     def check(cls) -> None:
         """Refuse unsafe settings; each environment adds its own rules."""
+        _check_mail(cls)
 
 
 class DevelopmentConfig(Config):
@@ -133,6 +153,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
+        _check_mail(cls)
         if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."
@@ -149,6 +170,17 @@ class ProductionConfig(Config):
                 f"ALLIANCE_NODES={cls.ALLIANCE_NODES} but REDIS_URL is not set: rate limits and cached pages "
                 "would be counted per node. Set REDIS_URL to a Redis server every node reaches."
             )
+
+
+def _check_mail(cls: type[Config]) -> None:
+    if cls.MAIL_TRANSPORT not in ("smtp", "notify"):
+        raise ConfigError(f"MAIL_TRANSPORT={cls.MAIL_TRANSPORT!r} is not smtp or notify.")
+    if cls.MAIL_TRANSPORT == "notify" and (not cls.NOTIFY_API_KEY or len(cls.NOTIFY_API_KEY) < 74):
+        raise ConfigError("MAIL_TRANSPORT=notify needs NOTIFY_API_KEY, the whole key Notify gave you.")
+    if cls.MAIL_TRANSPORT == "notify" and not cls.NOTIFY_TEMPLATE_ID:
+        raise ConfigError(
+            "MAIL_TRANSPORT=notify needs NOTIFY_TEMPLATE_ID (see docs/deploy.md, Outgoing mail)."
+        )
 
 
 CONFIGS = {

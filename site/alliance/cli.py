@@ -157,6 +157,7 @@ def assets_build() -> None:
 
 def init_app(app: Flask) -> None:
     from alliance.directory.cli import directory_cli
+    from alliance.outbox.cli import mail_cli
     from alliance.pages.cli import pages_cli
     from alliance.surveys.cli import retention_cli
     from alliance.trials.cli import trials_cli
@@ -171,6 +172,7 @@ def init_app(app: Flask) -> None:
         directory_cli,
         trials_cli,
         retention_cli,
+        mail_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(seed)

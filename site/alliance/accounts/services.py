@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -19,9 +20,10 @@ from pathlib import Path
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from alliance import outbox
 from alliance.accounts.models import AuditEvent, LoginFailure, PasswordResetToken, RecoveryCode, StaffUser
 from alliance.accounts.permissions import ROLES
 from alliance.database import utcnow
@@ -238,19 +240,113 @@ def sign_out_everywhere(session: Session, user_id: int) -> None:
 
 
 def create_reset_token(session: Session, email: str, lifetime_seconds: int) -> tuple[int, str] | None:
-    """A single-use token for an active account, or None (the caller says the same either way)."""
-    user = session.scalar(select(StaffUser).where(StaffUser.email == _normalise_email(email)))
+    """A single-use token for an active account, or None (the caller says the same either way).
+
+    A new token voids the account's earlier unused ones. The same statements run whether or not the
+    account exists, so the work done does not tell.
+    """
+    email = _normalise_email(email)
+    session.execute(
+        update(PasswordResetToken)
+        .where(
+            PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.user_id.in_(
+                select(StaffUser.id).where(StaffUser.email == email, StaffUser.is_active.is_(True))
+            ),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    token = secrets.token_urlsafe(32)
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
     if user is None or not user.is_active:
         return None
-    token = secrets.token_urlsafe(32)
     session.add(
         PasswordResetToken(
             user_id=user.id,
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            token_hash=token_hash,
             expires_at=utcnow() + timedelta(seconds=lifetime_seconds),
         )
     )
     return user.id, token
+
+
+def reset_message(link: str, minutes: int, site_name: str, first_time: bool = False) -> tuple[str, str]:
+    """The subject and body of the email carrying a password link (a reset, or a new account's first)."""
+    opening = "An account has been made for you" if first_time else "Someone asked to reset your password"
+    return (
+        f"{site_name} back-office: set your password",
+        f"{opening} on the {site_name} back-office.\n\n"
+        f"Set a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
+        "You will still need your authenticator app to sign in.\n"
+        "If you did not expect this email, you can ignore it.\n",
+    )
+
+
+RESET_REQUEST = "password-reset-request"
+
+
+def queue_password_reset(session: Session, email: str, link_base: str) -> None:
+    """All a password reset request does: one outbox row, the same whether or not the account exists.
+
+    `flask mail send` looks the address up later (see _compose_password_reset): for an active
+    account it makes the token, voiding earlier ones, and sends the link `link_base` + token; for any
+    other address it sends nothing. The caller commits.
+    """
+    with contextlib.suppress(ValueError):  # not an address any account can have
+        outbox.enqueue(
+            session,
+            to=_normalise_email(email),
+            subject="Password reset requested",
+            body=link_base,
+            kind=RESET_REQUEST,
+            sensitive=True,
+        )
+
+
+def _compose_password_reset(session: Session, message, config) -> bool:
+    lifetime = int(config["PASSWORD_RESET_LIFETIME"])
+    found = create_reset_token(session, message.to_address, lifetime)
+    if found is None:
+        return False
+    _user_id, token = found
+    subject, body = reset_message(message.body + token, lifetime // 60, config["ALLIANCE_SHORT_NAME"])
+    message.kind, message.subject, message.body = "password-reset", subject, body
+    return True
+
+
+outbox.register_composer(RESET_REQUEST, _compose_password_reset)
+
+
+def send_password_link(
+    session: Session,
+    email: str,
+    lifetime_seconds: int,
+    link_for: Callable[[str], str],
+    site_name: str,
+    first_time: bool = False,
+) -> bool:
+    """Make a reset token for the account and put the email with its link in the outbox (for staff
+    actions, such as a new account; a visitor's reset request uses queue_password_reset).
+
+    Nothing is sent here: the caller commits, and `flask mail send` delivers. Returns whether the
+    account exists.
+    """
+    found = create_reset_token(session, email, lifetime_seconds)
+    if found is None:
+        return False
+    _user_id, token = found
+    subject, body = reset_message(link_for(token), lifetime_seconds // 60, site_name, first_time)
+    outbox.enqueue(
+        session,
+        to=_normalise_email(email),
+        subject=subject,
+        body=body,
+        kind="account-invitation" if first_time else "password-reset",
+        sensitive=True,
+    )
+    return True
 
 
 def _reset_token(session: Session, token: str) -> PasswordResetToken | None:
