@@ -49,19 +49,21 @@ def test_the_histogram_puts_each_duration_in_its_bucket_and_the_ones_above():
     m.observe("pages.page", 404, 0.01)
     text = m.render()
     page = 'endpoint="pages.page",status="200"'
-    assert f"alliance_requests_total{{{page}," in text
+    assert f"alliance_requests_total{{{page}}} 4.0" in text
     buckets = [
         line
         for line in text.splitlines()
-        if line.startswith("alliance_request_duration_seconds_bucket") and page in line
+        if line.startswith('alliance_request_duration_seconds_bucket{endpoint="pages.page",')
+        and line.split(" ")[0].endswith(',status="200"}')
     ]
-    assert [line.rsplit(" ", 1)[1] for line in buckets] == ["2", "3", "4"]
+    assert [line.rsplit(" ", 1)[1] for line in buckets] == ["2.0", "3.0", "4.0"]
+    assert [line.split('le="')[1].split('"')[0] for line in buckets] == ["0.1", "1.0", "+Inf"]
     assert any(
-        line.startswith("alliance_request_duration_seconds_count") and page in line and line.endswith(" 4")
+        line.startswith("alliance_request_duration_seconds_count") and page in line and line.endswith(" 4.0")
         for line in text.splitlines()
     )
     assert any(
-        line.startswith("alliance_requests_total") and 'status="404"' in line and line.endswith(" 1")
+        line.startswith("alliance_requests_total") and 'status="404"' in line and line.endswith(" 1.0")
         for line in text.splitlines()
     )
 
