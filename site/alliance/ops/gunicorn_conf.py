@@ -35,8 +35,11 @@ preload_app = False
 
 # /metrics sums every worker: prometheus_client's multiprocess mode keeps each worker's counters in
 # files in this folder, and a scrape of any worker reads them all. Set here, before the workers start
-# and import prometheus_client, so that every worker inherits it.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(ROOT / "instance" / "metrics"))
+# and import prometheus_client, so that every worker inherits it. By default one folder per listening
+# address, so two servers on one machine never mix (or empty) each other's counts.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", str(ROOT / "instance" / "metrics" / bind.replace(":", "_").replace("/", "_"))
+)
 
 
 def on_starting(server):

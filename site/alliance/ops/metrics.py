@@ -8,6 +8,7 @@ apart by the address it scraped (its `instance` label).
 
 from __future__ import annotations
 
+import glob
 import os
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
@@ -56,5 +57,20 @@ class Metrics:
         registry = self.registry
         if self.folder:
             registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=self.folder)
+            registry.register(WorkerFiles(self.folder))
         return generate_latest(registry).decode("utf-8")
+
+
+class WorkerFiles:
+    """Every worker's counts, summed from the files in the shared folder.
+
+    A worker creates its file on its first request, empty for an instant before it is sized; such a
+    file holds no counts yet, and reading it would fail, so it is passed over.
+    """
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def collect(self):
+        files = [path for path in glob.glob(os.path.join(self.folder, "*.db")) if os.path.getsize(path) > 0]
+        return MultiProcessCollector.merge(files, accumulate=True)
