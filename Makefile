@@ -49,6 +49,8 @@ lock: $(BIN)/flask ## Lock every Python package, with hashes, from pyproject.tom
 check-production-install: ## Install requirements/runtime.txt alone into a fresh venv and start the site in production
 	.ci/production-install
 
+.PHONY: install-production lock check-production-install
+
 assets: install ## Copy the NHS.UK frontend's compiled CSS, JS and images into static/
 	$(BIN)/flask assets build
 
@@ -94,4 +96,4 @@ format: install ## Format the code with ruff
 clean: ## Remove the virtual environment, node_modules, built assets and the local database
 	rm -rf $(VENV) node_modules site/alliance/static/nhsuk instance
 
-.PHONY: help install install-production lock check-production-install assets translations compile-translations db seed setup run serve chromium test lint format clean
+.PHONY: help install assets translations compile-translations db seed setup run serve chromium test lint format clean
