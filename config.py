@@ -36,6 +36,9 @@ class Config:
     RATELIMIT_KEY_PREFIX = _env("REDIS_KEY_PREFIX", "alliance:")
     # How many nodes serve this site: above 1, state must live in PostgreSQL and Redis, not on one disk.
     ALLIANCE_NODES = int(_env("ALLIANCE_NODES", "1"))
+    # gunicorn worker processes on this node: ops/gunicorn_conf.py sets GUNICORN_WORKERS from its own
+    # setting (WEB_CONCURRENCY) before the workers start; 1 anywhere else (flask run, flask commands).
+    WEB_WORKERS = int(_env("GUNICORN_WORKERS", "1"))
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     # /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served.
@@ -169,6 +172,13 @@ class ProductionConfig(Config):
             raise ConfigError(
                 f"ALLIANCE_NODES={cls.ALLIANCE_NODES} but REDIS_URL is not set: rate limits and cached pages "
                 "would be counted per node. Set REDIS_URL to a Redis server every node reaches."
+            )
+        if cls.WEB_WORKERS > 1 and cls.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            raise ConfigError(
+                f"gunicorn is set to run {cls.WEB_WORKERS} workers but REDIS_URL is not set: each worker "
+                f"would count rate limits on its own, letting through {cls.WEB_WORKERS} times the limit. "
+                "Set REDIS_URL to a Redis server the workers share, or WEB_CONCURRENCY=1 "
+                "(see docs/deploy.md)."
             )
 
 
