@@ -96,9 +96,19 @@ def _babel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def _project():
+    from alliance import catalogues
+    from config import Config
+
+    return catalogues.project(Config.ALLIANCE_NAME, Config.ALLIANCE_CONTACT_EMAIL)
+
+
 def extract_to(target: str) -> None:
-    """Extract every interface string under site/ into the template `target`."""
+    """Extract every interface string under site/ into the template `target`, with the project's header."""
+    from alliance import catalogues
+
     _babel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", target, "site")
+    catalogues.label_template(ROOT / target, _project())
 
 
 @translate_cli.command("extract")
@@ -109,16 +119,11 @@ def translate_extract() -> None:
 
 @translate_cli.command("update")
 def translate_update() -> None:
-    """Merge messages.pot into every language's catalogue."""
-    _babel(
-        "update",
-        "-i",
-        "translations/messages.pot",
-        "-d",
-        "translations",
-        "--no-fuzzy-matching",
-        "--ignore-obsolete",
-    )
+    """Merge messages.pot into every catalogue; a changed English string keeps its translation as fuzzy."""
+    from alliance import catalogues
+
+    for locale, fuzzy in catalogues.update(TRANSLATIONS, _project()):
+        click.echo(f"{locale}: {fuzzy} fuzzy entries to review" if fuzzy else f"{locale}: up to date")
 
 
 @translate_cli.command("compile")
