@@ -95,11 +95,18 @@ def seed() -> None:
 @search_cli.command("rebuild")
 def search_rebuild() -> None:
     """Rebuild every search index from the database, in place."""
+    from alliance.progress import Progress
     from alliance.search import index
 
-    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    counts: dict[str, Progress] = {}
+
+    def progress(name: str):
+        counts[name] = Progress(f"{name}: documents indexed")
+        return counts[name].advance
+
+    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"], progress=progress)
     for name, version in built.items():
-        click.echo(f"{name}: version {version}")
+        click.echo(f"{name}: version {version}, {counts[name].done} documents")
     if not built:
         click.echo("No search indexes are registered.")
 
