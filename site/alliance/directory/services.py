@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -81,3 +83,13 @@ def report_problem(
     session.add(report)
     session.commit()
     return report
+
+
+def sitemap_services(session: Session) -> list[tuple[str, date]]:
+    """(id, date last modified) of every service the public pages show, for the sitemap."""
+    rows = session.execute(
+        select(m.Service.id, m.Service.last_modified)
+        .where(m.Service.status == "active")
+        .order_by(m.Service.id)
+    )
+    return [(service_id, modified.date()) for service_id, modified in rows]

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from alliance import i18n
 from alliance.cache import cached_page
+from alliance.database import utcnow
 from alliance.extensions import db
 from alliance.pages import presenters, search, services
 from alliance.search import index
@@ -62,9 +63,29 @@ def page(slug: str):
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    entries = presenters.sitemap_entries(services.all_published(db.session))
+    from alliance.directory.services import sitemap_services
+    from alliance.genetics.services import last_reviewed
+    from alliance.trials.services import sitemap_trials
+
+    reviewed = last_reviewed(db.session)
+    others = [
+        *(("directory.service", {"service_id": sid}, day) for sid, day in sitemap_services(db.session)),
+        *(("trials.trial", {"trial_id": tid}, day) for tid, day in sitemap_trials(db.session)),
+        ("genetics.tests", {}, reviewed.get("tests")),
+        ("genetics.services", {}, reviewed.get("services")),
+        ("genetics.guide_start", {}, reviewed.get("guide")),
+    ]
+    entries = presenters.sitemap_entries(services.all_published(db.session), others)
     xml = render_template("pages/sitemap.xml", entries=entries)
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt():
+    from alliance.ops.security_txt import security_txt as body
+
+    text = body(current_app.config, url_for("pages.security_txt", _external=True), utcnow())
+    return Response(text, mimetype="text/plain")
 
 
 @bp.get("/robots.txt")
