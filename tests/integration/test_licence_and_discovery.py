@@ -156,10 +156,15 @@ def records(app, session):
 
 
 def _sitemap(client) -> dict[str, ET.Element]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.get_data())
-    return {url.find(f"{SITEMAP}loc").text: url for url in root.findall(f"{SITEMAP}url")}
+    """Every <url> of every sitemap the index at /sitemap.xml lists, by its <loc>."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200 and index.mimetype == "application/xml"
+    urls = {}
+    for sitemap in ET.fromstring(index.get_data()).findall(f"{SITEMAP}sitemap"):
+        part = client.get(sitemap.find(f"{SITEMAP}loc").text.removeprefix("http://localhost"))
+        assert part.status_code == 200
+        urls.update({url.find(f"{SITEMAP}loc").text: url for url in ET.fromstring(part.get_data())})
+    return urls
 
 
 def test_the_sitemap_lists_every_active_service_in_every_language_with_its_last_change(client, records):
@@ -196,3 +201,27 @@ def test_the_sitemap_lists_trials_recruiting_locally_and_the_genetics_pages_with
         for code in REGISTRY:
             url = urls[f"http://localhost/{code}/{path}"]
             assert len(url.find(f"{SITEMAP}lastmod").text) == len("2026-01-01")
+
+
+def test_services_are_split_into_sitemaps_of_a_bounded_size_and_a_part_past_the_end_is_not_found(
+    app, client, records, monkeypatch
+):
+    from alliance.pages import views
+
+    active = records.scalars(
+        select(m.Service.id).where(m.Service.status == "active").order_by(m.Service.id)
+    ).all()
+    assert len(active) > 2
+    monkeypatch.setattr(views, "SERVICES_PER_SITEMAP", 2)
+    index = ET.fromstring(client.get("/sitemap.xml").get_data())
+    parts = [s.find(f"{SITEMAP}loc").text for s in index.findall(f"{SITEMAP}sitemap")]
+    assert parts == ["http://localhost/sitemap-pages.xml"] + [
+        f"http://localhost/sitemap-services-{n}.xml" for n in range(1, -(-len(active) // 2) + 1)
+    ]
+    first = ET.fromstring(client.get("/sitemap-services-1.xml").get_data())
+    assert [url.find(f"{SITEMAP}loc").text for url in first][: len(REGISTRY)] == [
+        f"http://localhost/{code}/support/services/{active[0]}" for code in app.config["LANGUAGES"]
+    ]
+    assert len(first) == 2 * len(REGISTRY)
+    assert client.get(f"/sitemap-services-{len(parts)}.xml").status_code == 404
+    assert client.get("/sitemap-services-0.xml").status_code == 404

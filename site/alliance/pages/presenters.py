@@ -164,9 +164,20 @@ def sitemap_entries(published: list[tuple[str, str]], others: Iterable[SitemapIt
             entries.append(
                 {"loc": url_for("pages.page", lang=lang, slug=slug, _external=True), "alternates": alternates}
             )
-    for endpoint, values, lastmod in others:
-        entries.extend(_every_language(endpoint, values, lastmod, home_langs))
+    entries.extend(sitemap_items(others))
     return entries
+
+
+def sitemap_items(items: Iterable[SitemapItem]) -> list[dict]:
+    """Each (endpoint, URL values, date last changed) in every language the site serves."""
+    from alliance import i18n
+
+    langs = [language.code for language in i18n.languages()]
+    return [
+        entry
+        for endpoint, values, lastmod in items
+        for entry in _every_language(endpoint, values, lastmod, langs)
+    ]
 
 
 def _every_language(endpoint: str, values: dict, lastmod: date | None, langs: list[str]) -> list[dict]:
