@@ -69,7 +69,12 @@ def db_downgrade(revision: str, yes: bool) -> None:
             "with the data in them, are dropped",
             abort=True,
         )
-    db.downgrade(revision)
+    from alembic.util import CommandError
+
+    try:
+        db.downgrade(revision)
+    except CommandError as error:
+        raise click.ClickException(f"{error}. Nothing was changed; `flask db history` lists them.") from None
     click.echo(f"Database at revision {db.current_revision() or 'none (empty database)'}")
 
 

@@ -71,3 +71,12 @@ def test_db_downgrade_asks_first_then_undoes_the_newest_migration_and_upgrade_br
     )
     again = runner.invoke(args=["db", "upgrade"])
     assert again.exit_code == 0 and again.output == f"Database at revision {head}\n"
+
+
+def test_db_downgrade_to_an_unknown_revision_says_so_and_changes_nothing(app, runner):
+    result = runner.invoke(args=["db", "downgrade", "nonsense", "--yes"])
+    assert result.exit_code == 1
+    assert "Can't locate revision identified by 'nonsense'" in result.output
+    assert "Nothing was changed" in result.output
+    with app.app_context():
+        assert db.current_revision() == db.head_revision()
