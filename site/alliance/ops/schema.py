@@ -4,8 +4,8 @@ Alembic sees them (`flask db upgrade` is in alliance.cli)."""
 from __future__ import annotations
 
 import click
-from flask import Flask
 from alembic.util import CommandError
+from flask import Flask
 
 from alliance.cli import db_cli
 from alliance.extensions import db
