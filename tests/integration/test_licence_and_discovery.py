@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from alliance.directory import models as m
 from alliance.directory.seed import seed_directory
+from alliance.genetics.models import GeneticsPageReview
 from alliance.genetics.services import seed_genetics
 from alliance.i18n import REGISTRY
 from alliance.licence import OGL_URL
@@ -168,9 +169,11 @@ def _sitemap(client) -> dict[str, ET.Element]:
 
 
 def test_the_sitemap_lists_every_active_service_in_every_language_with_its_last_change(client, records):
-    services = records.scalars(select(m.Service)).all()
+    services = records.scalars(select(m.Service).order_by(m.Service.id)).all()
+    services[0].status = "temporarily closed"
+    records.commit()
     active = [s for s in services if s.status == "active"]
-    assert active
+    assert active and len(active) < len(services)
     urls = _sitemap(client)
     for service in services:
         for code in REGISTRY:
@@ -187,9 +190,11 @@ def test_the_sitemap_lists_every_active_service_in_every_language_with_its_last_
 
 
 def test_the_sitemap_lists_trials_recruiting_locally_and_the_genetics_pages_with_dates(client, records):
-    trials = records.scalars(select(Trial)).all()
+    trials = records.scalars(select(Trial).order_by(Trial.id)).all()
+    trials[0].overall_status = "COMPLETED"
+    records.commit()
     listed = [t for t in trials if is_recruiting_locally(t)]
-    assert listed
+    assert listed and trials[0] not in listed
     urls = _sitemap(client)
     for trial in trials:
         url = urls.get(f"http://localhost/pl/clinical-trials/trial/{trial.id}")
@@ -197,10 +202,13 @@ def test_the_sitemap_lists_trials_recruiting_locally_and_the_genetics_pages_with
             assert url.find(f"{SITEMAP}lastmod").text == trial.imported_at.date().isoformat()
         else:
             assert url is None
-    for path in ("genetic-testing/tests", "genetic-testing/services", "genetic-testing/should-i-ask"):
+    reviewed = dict(records.execute(select(GeneticsPageReview.page, GeneticsPageReview.last_reviewed)).all())
+    pages = {"tests": "tests", "services": "services", "should-i-ask": "guide"}
+    assert set(pages.values()) <= set(reviewed)
+    for path, page in pages.items():
         for code in REGISTRY:
-            url = urls[f"http://localhost/{code}/{path}"]
-            assert len(url.find(f"{SITEMAP}lastmod").text) == len("2026-01-01")
+            url = urls[f"http://localhost/{code}/genetic-testing/{path}"]
+            assert url.find(f"{SITEMAP}lastmod").text == reviewed[page].isoformat()
 
 
 def test_services_are_split_into_sitemaps_of_a_bounded_size_and_a_part_past_the_end_is_not_found(
