@@ -47,6 +47,14 @@ class Config:
     # Who this site is for. 21 Cancer Alliances could run it: nothing below lives in code.
     ALLIANCE_NAME = _env("ALLIANCE_NAME", "South Yorkshire, Bassetlaw and North Derbyshire Cancer Alliance")
     ALLIANCE_SHORT_NAME = _env("ALLIANCE_SHORT_NAME", "SYB Cancer Alliance")
+    # Who answers for the site: the API's OpenAPI document, security.txt and the catalogue headers.
+    ALLIANCE_CONTACT_EMAIL = _env("ALLIANCE_CONTACT_EMAIL", "cancer.alliance@example.nhs.uk")
+    # /.well-known/security.txt (RFC 9116). Contact defaults to the e-mail above; Expires (ISO 8601)
+    # defaults to 180 days after the request, so set it when a person has reviewed the file.
+    SECURITY_CONTACT = _env("SECURITY_CONTACT")
+    SECURITY_EXPIRES = _env("SECURITY_EXPIRES")
+    SECURITY_POLICY_URL = _env("SECURITY_POLICY_URL")
+    SECURITY_LANGUAGES = _env("SECURITY_LANGUAGES", "en")
     LOCALITIES = [
         name.strip()
         for name in _env(

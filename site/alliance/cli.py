@@ -82,11 +82,18 @@ def seed() -> None:
 @search_cli.command("rebuild")
 def search_rebuild() -> None:
     """Rebuild every search index from the database, in place."""
+    from alliance.progress import Progress
     from alliance.search import index
 
-    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    counts: dict[str, Progress] = {}
+
+    def progress(name: str):
+        counts[name] = Progress(f"{name}: documents indexed")
+        return counts[name].advance
+
+    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"], progress=progress)
     for name, version in built.items():
-        click.echo(f"{name}: version {version}")
+        click.echo(f"{name}: version {version}, {counts[name].done} documents")
     if not built:
         click.echo("No search indexes are registered.")
 
@@ -115,9 +122,19 @@ def _babel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def _project():
+    from alliance import catalogues
+    from config import Config
+
+    return catalogues.project(Config.ALLIANCE_NAME, Config.ALLIANCE_CONTACT_EMAIL)
+
+
 def extract_to(target: str) -> None:
-    """Extract every interface string under site/ into the template `target`."""
+    """Extract every interface string under site/ into the template `target`, with the project's header."""
+    from alliance import catalogues
+
     _babel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", target, "site")
+    catalogues.label_template(ROOT / target, _project())
 
 
 @translate_cli.command("extract")
@@ -128,16 +145,11 @@ def translate_extract() -> None:
 
 @translate_cli.command("update")
 def translate_update() -> None:
-    """Merge messages.pot into every language's catalogue."""
-    _babel(
-        "update",
-        "-i",
-        "translations/messages.pot",
-        "-d",
-        "translations",
-        "--no-fuzzy-matching",
-        "--ignore-obsolete",
-    )
+    """Merge messages.pot into every catalogue; a changed English string keeps its translation as fuzzy."""
+    from alliance import catalogues
+
+    for locale, fuzzy in catalogues.update(TRANSLATIONS, _project()):
+        click.echo(f"{locale}: {fuzzy} fuzzy entries to review" if fuzzy else f"{locale}: up to date")
 
 
 @translate_cli.command("compile")

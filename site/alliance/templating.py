@@ -10,6 +10,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from markupsafe import Markup, escape
 
 from alliance import i18n
+from alliance.licence import OGL_URL
 
 # The header menu: (endpoint, label, url values). Items whose endpoint is not registered are
 # left out, so the menu only ever offers sections that exist.
@@ -148,5 +149,6 @@ def _page_context() -> dict:
         "localities_text": format_list(current_app.config["LOCALITIES"], locale=get_locale()),
         "navigation": NAVIGATION,
         "footer_links": FOOTER,
+        "ogl_url": OGL_URL,
         "csp_nonce": g.get("csp_nonce", ""),
     }

@@ -17,8 +17,10 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 
 from alliance.directory import oruk, places
+from alliance.directory.publishing import openapi_info
 from alliance.directory.spec import OPENAPI
 from alliance.extensions import csrf, db
+from alliance.licence import OGL
 
 bp = Blueprint("oruk", __name__, url_prefix="/api/oruk")
 # Read-only: no form posts to protect, and other sites' scripts may call it.
@@ -172,13 +174,17 @@ def _found(record: dict | None) -> Response | tuple[Response, int]:
 
 @bp.get("/")
 def api_details():
-    return jsonify(
+    # api_details allows other properties: the data licence is one, and a Link rel="license" too.
+    response = jsonify(
         {
             "version": oruk.VERSION,
             "profile": oruk.PROFILE,
             "openapi_url": url_for("oruk.openapi", _external=True),
+            "license": dict(OGL),
         }
     )
+    response.headers["Link"] = f'<{OGL["url"]}>; rel="license"'
+    return response
 
 
 @lru_cache(maxsize=1)
@@ -189,6 +195,9 @@ def _openapi() -> dict:
 @bp.get("/openapi.json")
 def openapi():
     document = dict(_openapi())
+    document["info"] = openapi_info(
+        document["info"], current_app.config, url_for("pages.home", _external=True)
+    )
     document["servers"] = [{"url": url_for("oruk.api_details", _external=True).rstrip("/")}]
     return jsonify(document)
 

@@ -192,6 +192,11 @@ def page_review(session: Session, page: str) -> Review | None:
     return Review(row.last_reviewed, row.next_review_due, json.loads(row.sources))
 
 
+def last_reviewed(session: Session) -> dict[str, date]:
+    """When each genetics page ("tests", "services", "guide") was last reviewed, for the sitemap."""
+    return dict(session.execute(select(GeneticsPageReview.page, GeneticsPageReview.last_reviewed)).all())
+
+
 def all_tests(session: Session) -> list[GeneticTest]:
     return list(session.scalars(select(GeneticTest).order_by(GeneticTest.order, GeneticTest.code)))
 

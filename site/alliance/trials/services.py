@@ -391,6 +391,12 @@ def get_trial(session: Session, trial_id: int) -> Trial | None:
     return session.scalar(select(Trial).where(Trial.id == trial_id).options(selectinload(Trial.sites)))
 
 
+def sitemap_trials(session: Session) -> list[tuple[int, date]]:
+    """(id, date its record last changed here) of every trial recruiting locally, as the listings show."""
+    trials = session.scalars(select(Trial).options(selectinload(Trial.sites)).order_by(Trial.id))
+    return [(trial.id, trial.imported_at.date()) for trial in trials if is_recruiting_locally(trial)]
+
+
 def is_recruiting_locally(trial: Trial) -> bool:
     """Open overall and at one or more local sites: anything else leaves the public listings."""
     return trial.overall_status in OPEN_STATUSES and any(site.status in OPEN_STATUSES for site in trial.sites)

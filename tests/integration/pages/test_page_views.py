@@ -108,7 +108,10 @@ def test_a_cache_hit_is_served_before_flask_gzipped_with_every_security_header(a
 
 
 def test_the_sitemap_lists_every_page_language_with_its_alternates(client, seeded):
-    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "<loc>http://localhost/sitemap-pages.xml</loc>" in client.get("/sitemap.xml").get_data(
+        as_text=True
+    )
+    xml = client.get("/sitemap-pages.xml").get_data(as_text=True)
     assert "<loc>http://localhost/en/example</loc>" in xml
     assert "<loc>http://localhost/ur/example</loc>" in xml
     assert 'hreflang="ur" href="http://localhost/ur/example"' in xml
