@@ -264,6 +264,8 @@ def confirm_mfa_enrolment(session: Session, user_id: int, secret: str, code: str
         .values(totp_secret=secret, totp_confirmed=True, totp_last_step=step),
     ):
         raise AccountError("The code is not right. Check your authenticator app and enter the 6-digit code")
+    # A new authenticator ends every other session, in case the change answers a compromise.
+    end_sessions(session, user_id)
     return new_recovery_codes(session, user_id)
 
 

@@ -162,6 +162,7 @@ def test_a_totp_code_older_than_the_last_one_used_is_refused(app, session):
 def test_moving_to_a_new_authenticator_needs_the_password_and_a_current_code_first(app, session):
     user = make_staff(session)
     client = signed_in_client(app, user)
+    other_device = copy_of(app, client)
     page = client.get("/backoffice/mfa/setup").get_data(as_text=True)
     assert "Confirm it is you" in page and "mfa-secret" not in page
     wrong = submit(client, "/backoffice/mfa/setup", {"password": "not my password!!", "code": code_for(user)})
@@ -177,6 +178,8 @@ def test_moving_to_a_new_authenticator_needs_the_password_and_a_current_code_fir
     assert "Your recovery codes" in done.get_data(as_text=True)
     session.expire_all()
     assert session.get(StaffUser, user.id).totp_secret == secret
+    # The session that made the change goes on; every other one ends.
+    assert is_signed_in(client) and not is_signed_in(other_device)
     actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions == ["reauthenticate.failure", "reauthenticate.failure", "reauthenticate", "mfa.enrol"]
 
