@@ -150,6 +150,8 @@ SEEDED_SERVICE = "22a45d33-86d7-5748-b926-b886aefb4946"
     [
         "/backoffice/",
         "/backoffice/account",
+        "/backoffice/account/recovery-codes",
+        "/backoffice/mfa/setup",
         "/backoffice/users",
         "/backoffice/users/new",
         "/backoffice/audit",

@@ -35,6 +35,7 @@ from alliance.backoffice.forms import (
     NewPasswordForm,
     NewUserForm,
     PasswordResetRequestForm,
+    ReauthenticateForm,
     RolesForm,
     SignInForm,
 )
@@ -89,10 +90,14 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _key() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
 def _locked_out(email: str) -> bool:
     config = current_app.config
     return services.is_locked_out(
-        db.session, email, _address(), config["LOGIN_FAILURE_LIMIT"], config["LOGIN_FAILURE_WINDOW"]
+        db.session, email, _address(), config["LOGIN_FAILURE_LIMIT"], config["LOGIN_FAILURE_WINDOW"], _key()
     )
 
 
@@ -118,10 +123,9 @@ def sign_in():
         else:
             user_id = services.check_password(db.session, email, form.password.data, _hasher())
             if user_id is None:
-                services.record_failure(db.session, email, _address())
-                services.audit(
-                    db.session, "sign-in.failure", target=email.strip().lower(), email=email.strip().lower()
-                )
+                services.record_failure(db.session, email, _address(), _key())
+                typed = services.typed_email_for_log(db.session, email, _key())
+                services.audit(db.session, "sign-in.failure", target=typed, email=typed)
                 db.session.commit()
                 form.password.errors.append("Email address or password is not right")
             else:
@@ -154,7 +158,7 @@ def sign_in_code():
             db.session.commit()
             return redirect(_safe_next(target))
         else:
-            services.record_failure(db.session, user.email, _address())
+            services.record_failure(db.session, user.email, _address(), _key())
             services.audit(db.session, "sign-in.mfa-failure", user)
             db.session.commit()
             form.code.errors.append("The security code is not right, or has been used already")
@@ -169,6 +173,36 @@ def _qr_svg(uri: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1))
 
 
+REAUTH_MESSAGE = "The password or the security code is not right, or the code has been used already"
+
+
+def _confirmed_identity(form: ReauthenticateForm, user: StaffUser) -> tuple[bool, int]:
+    """Check a posted password and current code of the signed-in person: (confirmed, status).
+
+    Failures count towards the sign-in lockout and are audited, as at sign-in.
+    """
+    if not form.validate_on_submit():
+        return False, 200
+    if _locked_out(user.email):
+        form.form_errors.append(LOCKED_MESSAGE)
+        return False, 429
+    if services.reauthenticate(db.session, user.id, form.password.data, form.code.data, _hasher()):
+        services.audit(db.session, "reauthenticate", user)
+        db.session.commit()
+        return True, 200
+    services.record_failure(db.session, user.email, _address(), _key())
+    services.audit(db.session, "reauthenticate.failure", user)
+    db.session.commit()
+    form.password.errors.append(REAUTH_MESSAGE)
+    return False, 200
+
+
+def _reauthenticate_page(form: ReauthenticateForm, purpose: str, submit: str, status: int):
+    return render_template(
+        "backoffice/reauthenticate.html", form=form, purpose=purpose, submit=submit
+    ), status
+
+
 @bp.route("/mfa/setup", methods=["GET", "POST"])
 @auth.public
 def mfa_setup():
@@ -179,6 +213,14 @@ def mfa_setup():
     if user.totp_confirmed and signed_in is None:
         # Changing an authenticator needs a full sign-in first, with the current one.
         return redirect(url_for("backoffice.sign_in_code"))
+    if user.totp_confirmed and not auth.recently_reauthenticated(user):
+        # ... and the password and a current code again, just before.
+        form = ReauthenticateForm()
+        confirmed, status = _confirmed_identity(form, user)
+        if confirmed:
+            auth.mark_reauthenticated(user)
+            return redirect(url_for("backoffice.mfa_setup"))
+        return _reauthenticate_page(form, "move to a new authenticator app", "Continue", status)
     secret = session.get("mfa_candidate") or services.new_mfa_secret()
     session["mfa_candidate"] = secret
     form = CodeForm()
@@ -191,6 +233,8 @@ def mfa_setup():
             services.audit(db.session, "mfa.enrol", user)
             db.session.commit()
             target = session.get("next")
+            session.pop("mfa_candidate", None)
+            auth.clear_reauthenticated()
             auth.sign_in(user)
             return render_template("backoffice/recovery_codes.html", codes=codes, next_url=_safe_next(target))
     qr = _qr_svg(services.provisioning_uri(secret, user.email))
@@ -202,7 +246,10 @@ def mfa_setup():
 def sign_out():
     form = EmptyForm()
     if form.validate_on_submit():
-        services.audit(db.session, "sign-out", auth.current_staff())
+        user = auth.current_staff()
+        # The cookie is signed, not stored: bumping the version is what stops a copy of it working.
+        services.end_sessions(db.session, user.id)
+        services.audit(db.session, "sign-out", user)
         db.session.commit()
         auth.sign_out()
         flash("You have signed out.")
@@ -228,7 +275,7 @@ def account():
 def sign_out_everywhere():
     if EmptyForm().validate_on_submit():
         user = auth.current_staff()
-        services.sign_out_everywhere(db.session, user.id)
+        services.end_sessions(db.session, user.id)
         services.audit(db.session, "sign-out.everywhere", user)
         db.session.commit()
         auth.sign_out()
@@ -236,12 +283,14 @@ def sign_out_everywhere():
     return redirect(url_for("backoffice.sign_in"))
 
 
-@bp.post("/account/recovery-codes")
+@bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @auth.requires("staff")
 def renew_recovery_codes():
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("backoffice.account"))
     user = auth.current_staff()
+    form = ReauthenticateForm()
+    confirmed, status = _confirmed_identity(form, user)
+    if not confirmed:
+        return _reauthenticate_page(form, "make new recovery codes", "Make new recovery codes", status)
     codes = services.new_recovery_codes(db.session, user.id)
     services.audit(db.session, "mfa.recovery-codes", user)
     db.session.commit()
@@ -387,7 +436,7 @@ def user_deactivate(user_id: int):
     person = db.session.get(StaffUser, user_id)
     if person is not None and EmptyForm().validate_on_submit() and person.id != auth.current_staff().id:
         person.is_active = False
-        person.session_version += 1
+        services.end_sessions(db.session, person.id)
         services.audit(db.session, "user.deactivate", auth.current_staff(), target=person.email)
         db.session.commit()
         flash(f"{person.email} can no longer sign in.")
