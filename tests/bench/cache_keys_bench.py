@@ -76,7 +76,9 @@ def main() -> None:
         },
     )
     for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run([sys.executable, "-m", "flask", *command], cwd=source, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", *command], cwd=source, env=env, check=True, capture_output=True
+        )
     port = free_port()
     conf = source / "site" / "alliance" / "ops" / "gunicorn_conf.py"
     server = subprocess.Popen(
@@ -105,13 +107,17 @@ def main() -> None:
             status, body = fetch(f"{base}{args.path}?{random_tracking_query(rng)}")
             assert status == 200, status
             bodies.add(body)
-        keys = [key for key in client.scan_iter(match=prefix + "page:*", count=500) if not key.endswith(b"#count")]
+        keys = [
+            key for key in client.scan_iter(match=prefix + "page:*", count=500) if not key.endswith(b"#count")
+        ]
         size = sum(client.strlen(key) for key in keys)
         memory = sum(client.memory_usage(key) or 0 for key in keys)
         ttl = max((client.ttl(key) for key in keys), default=0)
         print(f"source: {source}")
         print(f"requests: 1 plain + {args.links} with tracking parameters for {args.path}")
-        print(f"page keys in Redis: {len(keys)}; bytes stored: {size:,}; memory: {memory:,}; longest TTL: {ttl} s")
+        print(
+            f"page keys in Redis: {len(keys)}; bytes stored: {size:,}; memory: {memory:,}; longest TTL: {ttl} s"
+        )
         print(f"distinct page bodies served: {len(bodies)}")
     finally:
         server.terminate()

@@ -82,7 +82,9 @@ def test_the_pages_scripts_run_under_the_csp_when_served_from_the_cache(page, li
             body = page.locator("body")
             # The NHS template's inline line ran, and so did the inline module that starts nhsuk-frontend.
             expect(body).to_have_class(re.compile(r"\bjs-enabled\b.*\bnhsuk-frontend-supported\b"))
-            expect(page.locator("[data-module='nhsuk-header']")).to_have_attribute("data-nhsuk-header-init", "")
+            expect(page.locator("[data-module='nhsuk-header']")).to_have_attribute(
+                "data-nhsuk-header-init", ""
+            )
             assert page.evaluate("window.__cspViolations") == [], visit
     finally:
         live_app.config["PAGE_CACHE"] = False

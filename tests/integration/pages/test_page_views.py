@@ -1,4 +1,3 @@
-
 from sqlalchemy import select
 
 from alliance.pages import services
