@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Flask, Response, current_app, g, make_response, request, session
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_etags, unquote_etag
+from werkzeug.http import parse_cookie, parse_etags, unquote_etag
 
 from alliance import security
 
@@ -337,7 +337,7 @@ def _http_caching(response: Response) -> Response:
     )
     if value is not None:
         response.headers["Cache-Control"] = value
-    if value == PRIVATE:
+    if "no-store" in response.headers.get("Cache-Control", ""):
         response.headers.pop("ETag", None)
         return response
     if response.status_code == 200 and not response.is_streamed and not response.direct_passthrough:
@@ -351,8 +351,8 @@ def _http_caching(response: Response) -> Response:
 
 
 def _has_session_cookie(app: Flask, environ: dict) -> bool:
-    name = app.config.get("SESSION_COOKIE_NAME", "session")
-    return f"{name}=" in environ.get("HTTP_COOKIE", "")
+    cookies = environ.get("HTTP_COOKIE")
+    return bool(cookies) and app.config.get("SESSION_COOKIE_NAME", "session") in parse_cookie(cookies)
 
 
 class CachedPageMiddleware:
@@ -372,7 +372,7 @@ class CachedPageMiddleware:
             return self.wsgi_app(environ, start_response)
         try:
             endpoint, _values = app.url_map.bind_to_environ(environ).match()
-        except HTTPException:
+        except (HTTPException, ValueError):  # no route, or a Host werkzeug cannot encode: Flask answers
             return self.wsgi_app(environ, start_response)
         params = cache_params(app, endpoint)
         if params is None:

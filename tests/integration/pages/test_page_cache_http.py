@@ -267,3 +267,19 @@ def test_bad_query_strings_on_a_cached_page_are_never_a_500(app, seeded, caching
         assert response.status_code == 200, query
         assert re.search(rb"<h1>Example screening</h1>", response.data), query
     assert len(caching) == 1
+
+
+def test_health_checks_stay_unstored_and_carry_no_etag(client):
+    response = client.get("/healthz")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+
+
+def test_a_cookie_that_is_not_the_session_still_gets_the_shared_cached_page(app, seeded, caching):
+    app.test_client().get("/en/example")
+    reader = app.test_client()
+    reader.set_cookie("xsession", "1")
+    reader.set_cookie("analytics_consent", "no")
+    with requests_reaching_flask(app) as reached:
+        response = reader.get("/en/example")
+    assert reached == [] and response.headers["Cache-Control"] == "public, max-age=60"
