@@ -331,7 +331,7 @@ def _http_caching(response: Response) -> Response:
         status=response.status_code,
         blueprint=request.blueprint,
         has_session=bool(session) or session.modified,
-        made_csrf_token="csrf_token" in g,
+        made_csrf_token=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g,
         sets_cookie="Set-Cookie" in response.headers,
         already=response.headers.get("Cache-Control"),
     )
