@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, current_app, g, make_response, request, session
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie, parse_etags, unquote_etag
 
@@ -377,8 +378,12 @@ class CachedPageMiddleware:
         params = cache_params(app, endpoint)
         if params is None:
             return self.wsgi_app(environ, start_response)
+        try:
+            version = self.versions.current()
+        except SQLAlchemyError:  # the database is down or not migrated: Flask answers as it would
+            return self.wsgi_app(environ, start_response)
         key = page_key(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), params)
-        entry = app.extensions["page_cache"].get(key, self.versions.current())
+        entry = app.extensions["page_cache"].get(key, version)
         if entry is None:
             return self.wsgi_app(environ, start_response)
         headers = [
