@@ -30,7 +30,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, current_app, g, make_response, request, session
@@ -40,6 +40,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie, parse_etags, unquote_etag
 
 from alliance import security
+from alliance.ops.requestlog import ENVIRON_ENDPOINT
 
 VERSION_NAME = "pages-content"
 logger = logging.getLogger("alliance.cache")
@@ -126,15 +127,15 @@ class CachedPage:
     body: bytes
     gzipped: bytes
     csp: str
+    etag: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.etag = weak_etag(self.body)
 
     @classmethod
     def from_html(cls, html: str, version: int, csp: str) -> CachedPage:
         body = html.encode("utf-8")
         return cls(version, body, gzip.compress(body, compresslevel=6, mtime=0), csp)
-
-    @property
-    def etag(self) -> str:
-        return weak_etag(self.body)
 
     @property
     def size(self) -> int:
@@ -359,9 +360,26 @@ def _has_session_cookie(app: Flask, environ: dict) -> bool:
 class CachedPageMiddleware:
     """Answers cache hits before Flask; everything else goes to Flask unchanged."""
 
+    MAX_ROUTES = 4096
+
     def __init__(self, flask_app: Flask, wsgi_app):
         self.flask_app, self.wsgi_app = flask_app, wsgi_app
         self.versions = flask_app.extensions["content_version"]
+        self._routes: dict[str, str] = {}  # path -> endpoint, so a hit does not match the URL map again
+
+    def _endpoint(self, environ) -> str | None:
+        path = environ.get("PATH_INFO", "")
+        endpoint = self._routes.get(path)
+        if endpoint is None:
+            try:
+                endpoint, _values = self.flask_app.url_map.bind_to_environ(environ).match()
+            except (HTTPException, ValueError):  # no route, or a Host werkzeug cannot encode
+                return None
+            if len(path) <= 256:  # at most MAX_ROUTES short paths are remembered
+                if len(self._routes) >= self.MAX_ROUTES:
+                    self._routes.clear()
+                self._routes[path] = endpoint
+        return endpoint
 
     def __call__(self, environ, start_response):
         app = self.flask_app
@@ -371,13 +389,11 @@ class CachedPageMiddleware:
             or _has_session_cookie(app, environ)
         ):
             return self.wsgi_app(environ, start_response)
-        try:
-            endpoint, _values = app.url_map.bind_to_environ(environ).match()
-        except (HTTPException, ValueError):  # no route, or a Host werkzeug cannot encode: Flask answers
-            return self.wsgi_app(environ, start_response)
+        endpoint = self._endpoint(environ)
         params = cache_params(app, endpoint)
         if params is None:
             return self.wsgi_app(environ, start_response)
+        environ[ENVIRON_ENDPOINT] = endpoint  # the request log need not match the route again
         try:
             version = self.versions.current()
         except SQLAlchemyError:  # the database is down or not migrated: Flask answers as it would
