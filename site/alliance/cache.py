@@ -81,6 +81,13 @@ def cacheable(*params: str):
     return mark
 
 
+def never_stored(view):
+    """Mark a public view whose pages may carry what one person told the site (answers in the query
+    string): browsers and proxies get `private, no-store`, as for sessions and forms."""
+    view.never_stored = True
+    return view
+
+
 def cache_params(app: Flask, endpoint: str | None) -> tuple[str, ...] | None:
     """The query parameters the view at `endpoint` reads, or None if its pages are not cached."""
     view = app.view_functions.get(endpoint) if endpoint else None
@@ -300,6 +307,7 @@ def cache_control_for(
     method: str,
     status: int,
     blueprint: str | None,
+    personal_view: bool,
     has_session: bool,
     made_csrf_token: bool,
     sets_cookie: bool,
@@ -308,11 +316,12 @@ def cache_control_for(
     """The Cache-Control a response should carry, or None to keep the one it has.
 
     Anything that belongs to one person (a session, a CSRF token, a cookie, staff and survey pages,
-    answers to a form) is `private, no-store`; other successful reads are public and revalidated.
+    a view marked `never_stored`) is `private, no-store`; other successful reads are public and revalidated.
     """
     if (
         method not in ("GET", "HEAD")
         or blueprint in PRIVATE_BLUEPRINTS
+        or personal_view
         or has_session
         or made_csrf_token
         or sets_cookie
@@ -332,6 +341,7 @@ def _http_caching(response: Response) -> Response:
         method=request.method,
         status=response.status_code,
         blueprint=request.blueprint,
+        personal_view=getattr(current_app.view_functions.get(request.endpoint or ""), "never_stored", False),
         has_session=bool(session) or session.modified,
         made_csrf_token=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g,
         sets_cookie="Set-Cookie" in response.headers,

@@ -235,6 +235,9 @@ def test_staff_survey_and_form_pages_are_never_stored(app, client, seeded, sessi
         "/backoffice/sign-in",
         "/en/surveys/",
         "/en/support/services/22a45d33-86d7-5748-b926-b886aefb4946/report-a-problem",
+        # The genetics guide carries a person's answers about their family's cancers in its query string.
+        "/en/genetic-testing/should-i-ask/result?own=young&family=bowel-womb&family=young",
+        "/en/genetic-testing/should-i-ask/family?own=older",
     ):
         response = app.test_client().get(url)
         assert response.status_code == 200, url
