@@ -127,10 +127,11 @@ def _switcher_links() -> list[dict]:
         and current_app.url_map.is_endpoint_expecting(endpoint, "lang")
     )
     links = []
+    # A cached page is shared by everyone who asks for its key: repeat only the parameters it reads.
+    query = request_query() if usable else ""
     for language in i18n.languages():
         if usable:
             href = url_for(endpoint, **{**values, "lang": language.code})
-            query = request_query()
             if query:
                 href += "?" + query
         else:
