@@ -3,7 +3,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from alliance import i18n
-from alliance.cache import cached_page
+from alliance.cache import cacheable, cached_page
 from alliance.database import utcnow
 from alliance.extensions import db
 from alliance.pages import presenters, search, services
@@ -21,6 +21,7 @@ def root():
 
 
 @bp.get("/<lang>/")
+@cacheable()
 def home():
     def render() -> tuple[str, int]:
         return render_template("pages/home.html", sections=presenters.home_sections()), 200
@@ -48,6 +49,7 @@ def search_page():
 
 
 @bp.get("/<lang>/<slug>")
+@cacheable()
 def page(slug: str):
     lang = i18n.current().code
     version = index.current_version(db.session, "pages-content")

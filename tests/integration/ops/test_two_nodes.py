@@ -202,7 +202,7 @@ def test_a_page_published_through_node_a_is_served_fresh_by_node_b(cluster):
     assert status == 200 and PAGE_TEXT in html
     # Served again, the page comes from the shared Redis page cache.
     assert b.request("GET", "/en/example")[0] == 200
-    assert list(cluster["redis"].scan_iter(match=cluster["prefix"] + "page:/en/example*"))
+    assert list(cluster["redis"].scan_iter(match=cluster["prefix"] + "page:*:/en/example"))
 
     page = cluster["content"] / "pages" / "example" / "en.md"
     page.write_text(page.read_text().replace(PAGE_TEXT, "Screening looks for tiny amounts of blood."))
