@@ -361,3 +361,43 @@ def test_content_imported_in_the_back_office_is_kept_by_seed_and_load(runner, se
     change_file(site, "contact")
     loaded = runner.invoke(args=["pages", "load", "--dry-run"])
     assert "kept: contact/en (staff work: revision 2, import" in loaded.output
+
+
+NEW_CLINICAL_PAGE = """---
+title: A clinical page new in this release
+section: screening
+order: 95
+clinical: true
+last_reviewed: 2026-11-22
+next_review_due: 2027-11-22
+sources:
+- title: NHS website
+  url: https://www.nhs.uk/
+---
+
+Clinical words that need a second person.
+"""
+
+
+def test_on_a_live_site_a_new_clinical_page_reaches_readers_only_after_a_second_person_approves_it(
+    runner, client, session, site
+):
+    (site / "pages" / "a-new-clinical-page").mkdir()
+    (site / "pages" / "a-new-clinical-page" / "en.md").write_text(NEW_CLINICAL_PAGE, encoding="utf-8")
+    seeded = runner.invoke(args=["seed"])
+    assert seeded.exit_code == 0, seeded.output
+    assert "0 new revisions; 1 files differ from the site and were left alone" in seeded.output
+    assert client.get("/en/a-new-clinical-page").status_code == 404
+    operator = make_staff(session, roles="publisher")
+    loaded = runner.invoke(args=["pages", "load", "--as", operator.email])
+    assert loaded.exit_code == 0, loaded.output
+    assert (
+        "loaded: a-new-clinical-page/en (new page, clinical: in review for a second person)" in loaded.output
+    )
+    assert client.get("/en/a-new-clinical-page").status_code == 404
+    revision = session.scalars(select(PageRevision).where(PageRevision.status == "in_review")).one()
+    assert (revision.author_id, revision.approved_by_id) == (operator.id, None)
+    workflow.approve(session, revision.id, make_staff(session, roles="publisher").id)
+    workflow.publish(session, revision.id)
+    session.commit()
+    assert "Clinical words that need a second person." in main_of(client.get("/en/a-new-clinical-page"))

@@ -61,27 +61,32 @@ class ContentError(ValueError):
     """A content file that cannot be loaded; the message names the file and the field."""
 
 
+class _AliasRefused(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
     """safe_load without anchors and aliases: an alias can make a few bytes expand into megabytes."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
-            event = self.peek_event()
-            raise ContentError(
-                f"line {event.start_mark.line + 1}: YAML anchors and aliases (& and *) are not allowed"
-            )
+            raise _AliasRefused(self.peek_event().start_mark.line)
         return super().compose_node(parent, index)
 
 
-def load_front_matter(header: str, where: str) -> dict:
+def load_front_matter(header: str, where: str, first_line: int = 1) -> dict:
     """The one way to read a content file's front matter: plain YAML keys, no anchors or aliases,
-    no more than MAX_FRONT_MATTER_BYTES. Raises ContentError naming the file."""
+    no more than MAX_FRONT_MATTER_BYTES. Raises ContentError naming the file (and the line, counting
+    the header's first line as first_line)."""
     if len(header.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise ContentError(f"{where}: the front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB")
     try:
         meta = yaml.load(header, Loader=_FrontMatterLoader) or {}
-    except ContentError as error:
-        raise ContentError(f"{where}: {error}") from None
+    except _AliasRefused as error:
+        raise ContentError(
+            f"{where}: line {error.line + first_line}: YAML anchors and aliases (& and *) are not allowed"
+        ) from None
     except yaml.YAMLError as error:
         raise ContentError(f"{where}: the front matter is not valid YAML ({error})") from None
     except RecursionError:
@@ -134,7 +139,7 @@ def _split(text: str, where: str) -> tuple[dict, str]:
         header, body = text[4:].split("\n---\n", 1)
     except ValueError:
         raise ContentError(f"{where}: the front matter has no closing '---' line") from None
-    return load_front_matter(header, where), body
+    return load_front_matter(header, where, first_line=2), body
 
 
 def _check_length(where: str, name: str, value: object) -> None:
