@@ -53,6 +53,7 @@ FIELD_LIMITS = {
     "source url": 2000,
 }
 MAX_ORDER = 100_000
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 # The only names an uploaded content zip may hold.
 UPLOAD_NAME = re.compile(r"^pages/[a-z0-9][a-z0-9-]{0,99}/[a-z]{2,3}\.md$")
 
@@ -150,8 +151,8 @@ def _check_length(where: str, name: str, value: object) -> None:
 def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
     where = where or f"{slug}/{lang}.md"
     meta, body = _split(text, where)
-    unknown = set(meta) - set(KEYS)
-    if unknown:
+    unknown = {str(key) for key in meta} - set(KEYS)
+    if unknown or not all(isinstance(key, str) for key in meta):
         raise ContentError(f"{where}: unknown front matter keys: {', '.join(sorted(unknown))}")
     for required in ("title", "section"):
         if not meta.get(required):
@@ -167,6 +168,13 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
         for s in sources
     ):
         raise ContentError(f"{where}: each source needs a title and an https:// url")
+    for key in ("easy_read", "standard"):
+        if meta.get(key) is not None and not (isinstance(meta[key], str) and SLUG.match(meta[key])):
+            raise ContentError(f"{where}: '{key}' must be the slug of a page, like bowel-screening")
+    if meta.get("review_status") is not None and meta["review_status"] not in REVIEW_STATUSES:
+        raise ContentError(f"{where}: review_status must be one of {', '.join(REVIEW_STATUSES)}")
+    if meta.get("translator_note") is not None and not isinstance(meta["translator_note"], str):
+        raise ContentError(f"{where}: 'translator_note' must be text")
     if len(sources) > MAX_SOURCES:
         raise ContentError(f"{where}: a page can name at most {MAX_SOURCES} sources")
     for name in ("title", "summary", "owner", "easy_read", "standard", "translated_from", "translator_note"):

@@ -78,8 +78,13 @@ def test_every_content_file_is_in_canonical_form_so_export_is_byte_for_byte(path
             "at most 50 sources",
         ),
         ("title: T\nsection: help\nsources:\n- {title: x, url: 'https://" + "a" * 2000 + "'}", "source url"),
+        ("title: T\nsection: help\n1: one", "unknown front matter keys: 1"),
+        ("title: T\nsection: help\neasy_read: {a: 1}", "'easy_read' must be the slug of a page"),
+        ("title: T\nsection: help\nreview_status: [x]", "review_status must be one of"),
+        ("title: T\nsection: help\ntranslator_note: [x]", "'translator_note' must be text"),
     ],
-    ids=["alias", "anchor in a list", "summary", "owner", "translated_from", "order", "sources", "url"],
+    ids=["alias", "anchor in a list", "summary", "owner", "translated_from", "order", "sources", "url"]
+    + ["number key", "easy read", "review status", "note"],
 )
 def test_front_matter_with_anchors_aliases_or_oversize_fields_is_refused_naming_the_line_or_field(
     front_matter, message
