@@ -160,6 +160,7 @@ SEEDED_SERVICE = "22a45d33-86d7-5748-b926-b886aefb4946"
         "/backoffice/content/overdue",
         "/backoffice/content/import",
         "/backoffice/content/symptoms/en",
+        "/backoffice/content/bowel-screening/en",
         "/backoffice/content/symptoms/ar/edit",
         "/backoffice/content/symptoms/en/compare",
         "/backoffice/directory",

@@ -238,11 +238,12 @@ def test_pages_load_updates_content_pages_and_refuses_a_staff_page_unless_overwr
     runner, client, session, site
 ):
     publish_as_staff(session, PAGE)
+    operator = make_staff(session, roles="publisher", email="operator@example.nhs.uk")
     change_file(site, PAGE)
     change_file(site, "contact")
     staff_page = revisions(session, PAGE)
 
-    loaded = runner.invoke(args=["pages", "load"])
+    loaded = runner.invoke(args=["pages", "load", "--as", operator.email])
     assert loaded.exit_code == 0, loaded.output
     assert "Loaded 1 page files; kept 1 staff edits" in loaded.output
     assert revisions(session, PAGE) == staff_page
@@ -252,19 +253,51 @@ def test_pages_load_updates_content_pages_and_refuses_a_staff_page_unless_overwr
     assert "A sentence added to the file." in main_of(client.get("/en/contact"))
     assert audit_targets(session, "content.load") == ["contact/en"]
 
-    overwritten = runner.invoke(args=["pages", "load", "--overwrite", f"{PAGE}/en"])
+    # The screening page is clinical: the file's text waits in review for a second person.
+    overwritten = runner.invoke(args=["pages", "load", "--overwrite", f"{PAGE}/en", "--as", operator.email])
     assert overwritten.exit_code == 0, overwritten.output
-    assert f"loaded: {PAGE}/en (replaces staff work)" in overwritten.output
+    assert f"loaded: {PAGE}/en (replaces staff work, clinical: in review for a second person)" in (
+        overwritten.output
+    )
     assert [row[1:4] for row in revisions(session, PAGE) if row[0] == "en"][-2:] == [
-        (2, "staff", "superseded"),
-        (3, "seed", "published"),
+        (2, "staff", "published"),
+        (3, "seed", "in_review"),
     ]
-    page = main_of(client.get(f"/en/{PAGE}"))
-    assert "A sentence added to the file." in page and STAFF_WORDS not in page
+    assert STAFF_WORDS in main_of(client.get(f"/en/{PAGE}"))
     session.expire_all()
     event = session.scalars(select(AuditEvent).where(AuditEvent.target == f"{PAGE}/en")).one()
-    assert event.action == "content.load" and event.actor_email == "command line"
-    assert json.loads(event.detail) == {"kind": "staff edit", "replaced_origin": "staff", "revision": 3}
+    assert event.action == "content.load" and event.actor_email == operator.email
+    assert json.loads(event.detail) == {
+        "kind": "staff edit",
+        "replaced_origin": "staff",
+        "revision": 3,
+        "status": "in_review",
+        "via": "command line",
+    }
+    waiting = session.scalars(select(PageRevision).where(PageRevision.status == "in_review")).one()
+    assert waiting.author_id == operator.id
+    with pytest.raises(workflow.WorkflowError, match="not the author"):
+        workflow.approve(session, waiting.id, operator.id)
+    workflow.approve(session, waiting.id, make_staff(session, roles="publisher").id)
+    workflow.publish(session, waiting.id)
+    session.commit()
+    page = main_of(client.get(f"/en/{PAGE}"))
+    assert "A sentence added to the file." in page and STAFF_WORDS not in page
+
+
+def test_pages_load_names_the_staff_account_it_acts_for_and_changes_nothing_without_one(
+    runner, session, site
+):
+    change_file(site, "contact")
+    before = revisions(session, "contact")
+    missing = runner.invoke(args=["pages", "load"])
+    assert missing.exit_code != 0 and "--as EMAIL" in missing.output
+    unknown = runner.invoke(args=["pages", "load", "--as", "nobody@example.nhs.uk"])
+    assert unknown.exit_code != 0 and "No active staff account nobody@example.nhs.uk" in unknown.output
+    editor = make_staff(session, roles="editor")
+    cannot = runner.invoke(args=["pages", "load", "--as", editor.email])
+    assert cannot.exit_code != 0 and "cannot publish" in cannot.output
+    assert revisions(session, "contact") == before
 
 
 def test_pages_load_refuses_an_overwrite_it_cannot_match_and_changes_nothing(runner, session, site):
@@ -321,9 +354,50 @@ def test_content_imported_in_the_back_office_is_kept_by_seed_and_load(runner, se
     folder = site.parent / "upload"
     shutil.copytree(site / "pages" / "contact", folder / "pages" / "contact")
     change_file(folder, "contact", words="Words from the uploaded zip.")
-    assert services.import_pages(session, folder)[0] == 1
+    uploader = make_staff(session, roles="publisher")
+    assert services.import_pages(session, folder, uploader.id).in_review == ["contact/en"]
     session.commit()
-    assert revisions(session, "contact")[-1][2:4] == ("import", "published")
+    assert revisions(session, "contact")[-1][2:4] == ("import", "in_review")
     change_file(site, "contact")
     loaded = runner.invoke(args=["pages", "load", "--dry-run"])
     assert "kept: contact/en (staff work: revision 2, import" in loaded.output
+
+
+NEW_CLINICAL_PAGE = """---
+title: A clinical page new in this release
+section: screening
+order: 95
+clinical: true
+last_reviewed: 2026-11-22
+next_review_due: 2027-11-22
+sources:
+- title: NHS website
+  url: https://www.nhs.uk/
+---
+
+Clinical words that need a second person.
+"""
+
+
+def test_on_a_live_site_a_new_clinical_page_reaches_readers_only_after_a_second_person_approves_it(
+    runner, client, session, site
+):
+    (site / "pages" / "a-new-clinical-page").mkdir()
+    (site / "pages" / "a-new-clinical-page" / "en.md").write_text(NEW_CLINICAL_PAGE, encoding="utf-8")
+    seeded = runner.invoke(args=["seed"])
+    assert seeded.exit_code == 0, seeded.output
+    assert "0 new revisions; 1 files differ from the site and were left alone" in seeded.output
+    assert client.get("/en/a-new-clinical-page").status_code == 404
+    operator = make_staff(session, roles="publisher")
+    loaded = runner.invoke(args=["pages", "load", "--as", operator.email])
+    assert loaded.exit_code == 0, loaded.output
+    assert (
+        "loaded: a-new-clinical-page/en (new page, clinical: in review for a second person)" in loaded.output
+    )
+    assert client.get("/en/a-new-clinical-page").status_code == 404
+    revision = session.scalars(select(PageRevision).where(PageRevision.status == "in_review")).one()
+    assert (revision.author_id, revision.approved_by_id) == (operator.id, None)
+    workflow.approve(session, revision.id, make_staff(session, roles="publisher").id)
+    workflow.publish(session, revision.id)
+    session.commit()
+    assert "Clinical words that need a second person." in main_of(client.get("/en/a-new-clinical-page"))

@@ -80,8 +80,17 @@ LOAD_LABELS = {
 @click.option(
     "--from", "source", type=click.Path(file_okay=False, path_type=Path), help="Folder (default: content/)"
 )
-def load(dry_run: bool, overwrite: tuple[str, ...], source: Path | None) -> None:
-    """Update the site's pages from content/ files, leaving staff edits alone unless told."""
+@click.option(
+    "--as",
+    "operator",
+    metavar="EMAIL",
+    help="The staff account the changes are made by (a publisher). Needed unless --dry-run.",
+)
+def load(dry_run: bool, overwrite: tuple[str, ...], source: Path | None, operator: str | None) -> None:
+    """Update the site's pages from content/ files, leaving staff edits alone unless told.
+
+    Changes are attributed to the --as account: a non-clinical page's change is published, a
+    clinical page's becomes a draft in review for a second person to approve in the back-office."""
     bad = [name for name in overwrite if not _is_page_name(name)]
     if bad:
         raise click.BadParameter(f"write it as SLUG/LANG, e.g. bowel-screening/en: {', '.join(bad)}")
@@ -91,13 +100,15 @@ def load(dry_run: bool, overwrite: tuple[str, ...], source: Path | None) -> None
             source or Path(current_app.config["CONTENT_DIR"]),
             overwrite=set(overwrite),
             dry_run=dry_run,
+            operator_email=operator,
         )
-    except (services.UnknownOverwrite, services.content.ContentError) as error:
+    except (services.LoadRefused, services.content.ContentError) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     verb = "Would load" if dry_run else "Loaded"
     for change in report.applied:
-        click.echo(f"  {verb.lower()}: {change.name} ({LOAD_LABELS[change.kind]})")
+        review = ", clinical: in review for a second person" if change.to_review else ""
+        click.echo(f"  {verb.lower()}: {change.name} ({LOAD_LABELS[change.kind]}{review})")
     for change in report.refused:
         click.echo(
             f"  kept: {change.name} (staff work: revision {change.latest_number}, {change.latest_origin}; "

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
-from alliance.pages import services
 from alliance.search import index
+from tests.integration.conftest import load_with_second_person
 
 
 def main_of(response) -> str:
@@ -55,7 +55,7 @@ def test_a_page_missing_in_a_language_falls_back_to_english_with_a_notice_in_tha
 def test_a_translation_whose_english_page_moved_on_tells_the_reader(client, seeded, session, app):
     path = seeded / "pages/example/en.md"
     path.write_text(path.read_text().replace("Screening checks", "The test checks"))
-    services.load_pages(session, seeded)
+    load_with_second_person(session, seeded)
     main = main_of(client.get("/ur/example"))
     assert 'href="/en/example" hreflang="en"' in main
 
@@ -72,7 +72,7 @@ def test_cached_pages_show_new_content_after_publishing(app, client, seeded, ses
         assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
         path = seeded / "pages/example/en.md"
         path.write_text(path.read_text().replace("Screening checks", "Freshly published words:"))
-        services.load_pages(session, seeded)
+        load_with_second_person(session, seeded)
         third = client.get("/en/example")
         assert "Freshly published words:" in third.get_data(as_text=True)
         assert third.headers["ETag"] != first.headers["ETag"]
@@ -128,6 +128,6 @@ def test_search_index_versions_move_on_when_content_changes(session, seeded):
     before = index.current_version(session, "pages-content")
     path = seeded / "pages/example/en.md"
     path.write_text(path.read_text() + "\nOne more line.\n")
-    services.load_pages(session, seeded)
+    load_with_second_person(session, seeded)
     assert index.current_version(session, "pages-content") == before + 1
     assert session.scalar(select(1))

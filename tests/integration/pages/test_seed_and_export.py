@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from alliance.pages import content, services
 from alliance.pages.models import Page, PageRevision
+from tests.integration.conftest import load_with_second_person
 
 
 def count(session, model) -> int:
@@ -27,7 +28,7 @@ def test_loading_a_changed_file_creates_a_new_revision_and_keeps_the_old_one(ses
     services.seed_pages(session, content_dir)
     path = content_dir / "pages/example/en.md"
     path.write_text(path.read_text().replace("Screening checks", "Bowel screening checks"))
-    report = services.load_pages(session, content_dir)
+    report = load_with_second_person(session, content_dir)
     assert [(c.name, c.kind) for c in report.applied] == [("example/en", services.CHANGED)]
     numbers = session.scalars(
         select(PageRevision.number).where(
@@ -65,7 +66,7 @@ def test_translations_go_out_of_date_when_the_english_page_changes(session, cont
     assert statuses[("example", "pl")]["status"] == "missing"
     path = content_dir / "pages/example/en.md"
     path.write_text(path.read_text().replace("Screening checks", "The test checks"))
-    services.load_pages(session, content_dir)
+    load_with_second_person(session, content_dir)
     statuses = {(row["slug"], row["lang"]): row for row in services.translation_status(session, ["en", "ur"])}
     assert statuses[("example", "ur")]["status"] == "out-of-date"
     assert services.get_page(session, "example", "ur").out_of_date
@@ -101,7 +102,7 @@ def test_a_page_loaded_from_a_changed_file_supersedes_its_old_revision(session, 
     services.seed_pages(session, content_dir)
     path = content_dir / "pages/example/en.md"
     path.write_text(path.read_text().replace("Screening checks", "The test checks"))
-    services.load_pages(session, content_dir)
+    load_with_second_person(session, content_dir)
     statuses = sorted(
         session.scalars(
             select(PageRevision.status).where(
