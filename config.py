@@ -36,6 +36,9 @@ class Config:
     RATELIMIT_KEY_PREFIX = _env("REDIS_KEY_PREFIX", "alliance:")
     # How many nodes serve this site: above 1, state must live in PostgreSQL and Redis, not on one disk.
     ALLIANCE_NODES = int(_env("ALLIANCE_NODES", "1"))
+    # gunicorn worker processes on this node: ops/gunicorn_conf.py sets GUNICORN_WORKERS from its own
+    # setting (WEB_CONCURRENCY) before the workers start; 1 anywhere else (flask run, flask commands).
+    WEB_WORKERS = int(_env("GUNICORN_WORKERS", "1"))
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     # /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served.
@@ -44,6 +47,14 @@ class Config:
     # Who this site is for. 21 Cancer Alliances could run it: nothing below lives in code.
     ALLIANCE_NAME = _env("ALLIANCE_NAME", "South Yorkshire, Bassetlaw and North Derbyshire Cancer Alliance")
     ALLIANCE_SHORT_NAME = _env("ALLIANCE_SHORT_NAME", "SYB Cancer Alliance")
+    # Who answers for the site: the API's OpenAPI document, security.txt and the catalogue headers.
+    ALLIANCE_CONTACT_EMAIL = _env("ALLIANCE_CONTACT_EMAIL", "cancer.alliance@example.nhs.uk")
+    # /.well-known/security.txt (RFC 9116). Contact defaults to the e-mail above; Expires (ISO 8601)
+    # defaults to 180 days after the request, so set it when a person has reviewed the file.
+    SECURITY_CONTACT = _env("SECURITY_CONTACT")
+    SECURITY_EXPIRES = _env("SECURITY_EXPIRES")
+    SECURITY_POLICY_URL = _env("SECURITY_POLICY_URL")
+    SECURITY_LANGUAGES = _env("SECURITY_LANGUAGES", "en")
     LOCALITIES = [
         name.strip()
         for name in _env(
@@ -71,6 +82,25 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_STARTTLS = _env("SMTP_STARTTLS") == "1"
     MAIL_FROM = _env("MAIL_FROM", "no-reply@example.nhs.uk")
+    # Outgoing mail goes through the outbox (`flask mail send`); see docs/deploy.md, "Outgoing mail".
+    MAIL_TRANSPORT = _env("MAIL_TRANSPORT", "smtp")  # smtp or notify
+    NOTIFY_API_KEY = _env("NOTIFY_API_KEY")
+    NOTIFY_BASE_URL = _env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    # A Notify email template whose subject is ((subject)) and whose body is ((body)); NOTIFY_TEMPLATES
+    # ("kind=id,kind=id") gives some kinds of message (e.g. password-reset) templates of their own.
+    NOTIFY_TEMPLATE_ID = _env("NOTIFY_TEMPLATE_ID")
+    NOTIFY_TEMPLATES = _env("NOTIFY_TEMPLATES", "")
+    MAIL_MAX_ATTEMPTS = int(_env("MAIL_MAX_ATTEMPTS", "6"))
+    MAIL_RETRY_BASE_SECONDS = int(_env("MAIL_RETRY_BASE_SECONDS", "60"))
+    MAIL_RETRY_MAX_SECONDS = int(_env("MAIL_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
+    MAIL_CLAIM_TIMEOUT_SECONDS = 15 * 60
+    MAIL_SEND_BATCH = 50
+    MAIL_LOOP_SECONDS = float(_env("MAIL_LOOP_SECONDS", "5"))
+    # Sent (and dropped or discarded) messages are deleted this many days after they were queued.
+    MAIL_KEEP_DAYS = int(_env("MAIL_KEEP_DAYS", "30"))
+    # Password reset requests, counted whether or not the address has an account (flask-limiter syntax).
+    PASSWORD_RESET_LIMIT_PER_EMAIL = _env("PASSWORD_RESET_LIMIT_PER_EMAIL", "3 per hour")
+    PASSWORD_RESET_LIMIT_PER_CLIENT = _env("PASSWORD_RESET_LIMIT_PER_CLIENT", "20 per hour")
     STAFF_IDLE_TIMEOUT = 30 * 60
     STAFF_ABSOLUTE_TIMEOUT = 12 * 60 * 60
     LOGIN_FAILURE_LIMIT = 10
@@ -103,6 +133,7 @@ class Config:
     @classmethod
     def check(cls) -> None:
         """Refuse unsafe settings; each environment adds its own rules."""
+        _check_mail(cls)
 
 
 class DevelopmentConfig(Config):
@@ -133,6 +164,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
+        _check_mail(cls)
         if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."
@@ -149,6 +181,24 @@ class ProductionConfig(Config):
                 f"ALLIANCE_NODES={cls.ALLIANCE_NODES} but REDIS_URL is not set: rate limits and cached pages "
                 "would be counted per node. Set REDIS_URL to a Redis server every node reaches."
             )
+        if cls.WEB_WORKERS > 1 and cls.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            raise ConfigError(
+                f"gunicorn is set to run {cls.WEB_WORKERS} workers but REDIS_URL is not set: each worker "
+                f"would count rate limits on its own, letting through {cls.WEB_WORKERS} times the limit. "
+                "Set REDIS_URL to a Redis server the workers share, or WEB_CONCURRENCY=1 "
+                "(see docs/deploy.md)."
+            )
+
+
+def _check_mail(cls: type[Config]) -> None:
+    if cls.MAIL_TRANSPORT not in ("smtp", "notify"):
+        raise ConfigError(f"MAIL_TRANSPORT={cls.MAIL_TRANSPORT!r} is not smtp or notify.")
+    if cls.MAIL_TRANSPORT == "notify" and (not cls.NOTIFY_API_KEY or len(cls.NOTIFY_API_KEY) < 74):
+        raise ConfigError("MAIL_TRANSPORT=notify needs NOTIFY_API_KEY, the whole key Notify gave you.")
+    if cls.MAIL_TRANSPORT == "notify" and not cls.NOTIFY_TEMPLATE_ID:
+        raise ConfigError(
+            "MAIL_TRANSPORT=notify needs NOTIFY_TEMPLATE_ID (see docs/deploy.md, Outgoing mail)."
+        )
 
 
 CONFIGS = {

@@ -68,6 +68,7 @@ def setup_blueprints(app: Flask) -> None:
         content_views,
         directory_views,
         feedback_views,
+        mail_views,
         moderation_views,
         research_views,
         survey_report_views,

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask db|seed|search|users|translate|assets ...`."""
+"""Command-line tasks: `flask deploy|db|seed|search|users|translate|assets ...`."""
 
 from __future__ import annotations
 
@@ -41,10 +41,29 @@ def db_upgrade() -> None:
     click.echo(f"Database at revision {db.current_revision()}")
 
 
+@click.command("deploy")
+@with_appcontext
+def deploy() -> None:
+    """Install or upgrade this node: migrations, assets, translations, search indexes. Never loads content/."""
+    from alliance import assets
+    from alliance.search import index
+
+    db.upgrade()
+    click.echo(f"database: at revision {db.current_revision()}")
+    files = assets.build(ROOT)
+    click.echo(f"assets: copied {len(files)} files from nhsuk-frontend")
+    _babel("compile", "-d", "translations")
+    click.echo("translations: compiled")
+    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    click.echo(f"search: rebuilt {', '.join(built) or 'nothing to index'}")
+    click.echo("Content was not loaded: flask pages load --dry-run shows what content/ would change.")
+
+
 @click.command("seed")
 @with_appcontext
 def seed() -> None:
-    """Load content/ into the database. Idempotent: a second run changes nothing."""
+    """Add the demo content in content/ that the database lacks. Never changes anything that exists:
+    `flask pages load` updates pages from changed files. Idempotent: a second run changes nothing."""
     from alliance.search import index
 
     content_dir = Path(current_app.config["CONTENT_DIR"])
@@ -63,11 +82,18 @@ def seed() -> None:
 @search_cli.command("rebuild")
 def search_rebuild() -> None:
     """Rebuild every search index from the database, in place."""
+    from alliance.progress import Progress
     from alliance.search import index
 
-    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    counts: dict[str, Progress] = {}
+
+    def progress(name: str):
+        counts[name] = Progress(f"{name}: documents indexed")
+        return counts[name].advance
+
+    built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"], progress=progress)
     for name, version in built.items():
-        click.echo(f"{name}: version {version}")
+        click.echo(f"{name}: version {version}, {counts[name].done} documents")
     if not built:
         click.echo("No search indexes are registered.")
 
@@ -96,9 +122,19 @@ def _babel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def _project():
+    from alliance import catalogues
+    from config import Config
+
+    return catalogues.project(Config.ALLIANCE_NAME, Config.ALLIANCE_CONTACT_EMAIL)
+
+
 def extract_to(target: str) -> None:
-    """Extract every interface string under site/ into the template `target`."""
+    """Extract every interface string under site/ into the template `target`, with the project's header."""
+    from alliance import catalogues
+
     _babel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", target, "site")
+    catalogues.label_template(ROOT / target, _project())
 
 
 @translate_cli.command("extract")
@@ -109,16 +145,11 @@ def translate_extract() -> None:
 
 @translate_cli.command("update")
 def translate_update() -> None:
-    """Merge messages.pot into every language's catalogue."""
-    _babel(
-        "update",
-        "-i",
-        "translations/messages.pot",
-        "-d",
-        "translations",
-        "--no-fuzzy-matching",
-        "--ignore-obsolete",
-    )
+    """Merge messages.pot into every catalogue; a changed English string keeps its translation as fuzzy."""
+    from alliance import catalogues
+
+    for locale, fuzzy in catalogues.update(TRANSLATIONS, _project()):
+        click.echo(f"{locale}: {fuzzy} fuzzy entries to review" if fuzzy else f"{locale}: up to date")
 
 
 @translate_cli.command("compile")
@@ -138,6 +169,7 @@ def assets_build() -> None:
 
 def init_app(app: Flask) -> None:
     from alliance.directory.cli import directory_cli
+    from alliance.outbox.cli import mail_cli
     from alliance.pages.cli import pages_cli
     from alliance.surveys.cli import retention_cli
     from alliance.trials.cli import trials_cli
@@ -152,6 +184,8 @@ def init_app(app: Flask) -> None:
         directory_cli,
         trials_cli,
         retention_cli,
+        mail_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(seed)
+    app.cli.add_command(deploy)

@@ -97,6 +97,37 @@ class Database:
         """Apply migrations: the only way the schema changes, in development, tests and production."""
         command.upgrade(self.alembic_config(), revision)
 
+    def downgrade(self, revision: str = "-1") -> None:
+        """Undo migrations down to `revision` ("-1": the one before the current, "base": all)."""
+        command.downgrade(self.alembic_config(), revision)
+
+    def history(self) -> list[dict]:
+        """Every migration, newest first: revision, the one it follows, its title, head and current."""
+        from alembic.script import ScriptDirectory
+
+        current = self.current_revision()
+        return [
+            {
+                "revision": script.revision,
+                "down_revision": script.down_revision,
+                "title": (script.doc or "").strip(),
+                "head": script.is_head,
+                "current": script.revision == current,
+            }
+            for script in ScriptDirectory.from_config(self.alembic_config()).walk_revisions()
+        ]
+
+    def schema_differences(self) -> list:
+        """What Alembic's autogenerate finds between the models and the database (empty: they agree)."""
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+
+        import alliance.models  # noqa: F401  (registers every table on Base.metadata)
+
+        with self.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return compare_metadata(context, Base.metadata)
+
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
 

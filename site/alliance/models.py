@@ -28,6 +28,7 @@ from alliance.directory.models import (  # noqa: F401
     Translation,
 )
 from alliance.genetics.models import GeneticsPageReview, GeneticsService, GeneticTest  # noqa: F401
+from alliance.outbox.models import OutboxMessage  # noqa: F401
 from alliance.pages.models import Page, PageLocale, PageRevision  # noqa: F401
 from alliance.search.models import IndexVersion  # noqa: F401
 from alliance.surveys.models import Answer, EqualityResponse, Option, Question, Response, Survey  # noqa: F401

@@ -10,6 +10,8 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from markupsafe import Markup, escape
 
 from alliance import i18n
+from alliance.cache import request_query
+from alliance.licence import OGL_URL
 
 # The header menu: (endpoint, label, url values). Items whose endpoint is not registered are
 # left out, so the menu only ever offers sections that exist.
@@ -126,11 +128,13 @@ def _switcher_links() -> list[dict]:
         and current_app.url_map.is_endpoint_expecting(endpoint, "lang")
     )
     links = []
+    # A cached page is shared by everyone who asks for its key: repeat only the parameters it reads.
+    query = request_query() if usable else ""
     for language in i18n.languages():
         if usable:
             href = url_for(endpoint, **{**values, "lang": language.code})
-            if request.query_string:
-                href += "?" + request.query_string.decode("latin-1")
+            if query:
+                href += "?" + query
         else:
             href = url_for("pages.home", lang=language.code)
         links.append({"language": language, "href": href, "current": language == i18n.current()})
@@ -148,5 +152,5 @@ def _page_context() -> dict:
         "localities_text": format_list(current_app.config["LOCALITIES"], locale=get_locale()),
         "navigation": NAVIGATION,
         "footer_links": FOOTER,
-        "csp_nonce": g.get("csp_nonce", ""),
+        "ogl_url": OGL_URL,
     }

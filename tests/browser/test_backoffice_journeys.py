@@ -150,6 +150,8 @@ SEEDED_SERVICE = "22a45d33-86d7-5748-b926-b886aefb4946"
     [
         "/backoffice/",
         "/backoffice/account",
+        "/backoffice/account/recovery-codes",
+        "/backoffice/mfa/setup",
         "/backoffice/users",
         "/backoffice/users/new",
         "/backoffice/audit",
@@ -158,6 +160,7 @@ SEEDED_SERVICE = "22a45d33-86d7-5748-b926-b886aefb4946"
         "/backoffice/content/overdue",
         "/backoffice/content/import",
         "/backoffice/content/symptoms/en",
+        "/backoffice/content/bowel-screening/en",
         "/backoffice/content/symptoms/ar/edit",
         "/backoffice/content/symptoms/en/compare",
         "/backoffice/directory",
@@ -174,6 +177,7 @@ SEEDED_SERVICE = "22a45d33-86d7-5748-b926-b886aefb4946"
         "/backoffice/research/trials/1",
         "/backoffice/research/genetics/services/1",
         "/backoffice/research/genetics/tests/1",
+        "/backoffice/mail",
         "/backoffice/sign-out",
     ],
 )
@@ -200,3 +204,35 @@ def test_a_new_account_form_without_javascript_shows_errors_and_keeps_what_was_t
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter an email address")
     expect(page.get_by_label("Name")).to_have_value("Sam Example")
     expect(page).to_have_title(re.compile(r"^Error: "))
+
+
+def test_the_outgoing_mail_page_with_waiting_and_failed_messages_passes_axe_and_retries(
+    live_app, admin_page, live_server, axe
+):
+    from alliance.database import utcnow
+    from alliance.outbox.models import OutboxMessage
+
+    with live_app.app_context():
+        common = {"subject": "Monthly report", "body": "The report is ready.", "last_error": "SMTP: refused"}
+        db.session.add_all(
+            [
+                OutboxMessage(
+                    kind="report", to_address="a@example.nhs.uk", status="failed", attempts=6, **common
+                ),
+                OutboxMessage(
+                    kind="password-reset",
+                    to_address="b@example.nhs.uk",
+                    sensitive=True,
+                    attempts=2,
+                    next_attempt_at=utcnow(),
+                    **common,
+                ),
+            ]
+        )
+        db.session.commit()
+    admin_page.goto(f"{live_server}/backoffice/mail")
+    expect(admin_page.get_by_text("Hidden: a security email")).to_be_visible()
+    results = axe.run(admin_page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert not results.response["violations"], [v["id"] for v in results.response["violations"]]
+    admin_page.get_by_role("button", name=re.compile("^Retry now")).first.click()
+    expect(admin_page.locator(".nhsuk-card")).to_have_count(1)

@@ -1,5 +1,7 @@
 """Stories: a reader arrives, reads in their language on desktop and mobile, and switches language."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -58,3 +60,32 @@ def test_the_site_works_without_javascript(browser, live_server):
     page.get_by_role("link", name="English").first.click()
     expect(page).to_have_url(f"{live_server}/en/")
     context.close()
+
+
+VIOLATIONS_SCRIPT = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+});
+"""
+
+
+def test_the_pages_scripts_run_under_the_csp_when_served_from_the_cache(page, live_app, live_server):
+    live_app.config["PAGE_CACHE"] = True
+    try:
+        page.add_init_script(VIOLATIONS_SCRIPT)
+        for visit in ("first, rendered", "again, from the cache", "with a tracking link"):
+            query = "?utm_source=newsletter&fbclid=abc" if visit == "with a tracking link" else ""
+            response = page.goto(f"{live_server}/en/bowel-screening{query}")
+            assert response.status == 200, visit
+            assert "sha256-" in response.headers["content-security-policy"], visit
+            body = page.locator("body")
+            # The NHS template's inline line ran, and so did the inline module that starts nhsuk-frontend.
+            expect(body).to_have_class(re.compile(r"\bjs-enabled\b.*\bnhsuk-frontend-supported\b"))
+            expect(page.locator("[data-module='nhsuk-header']")).to_have_attribute(
+                "data-nhsuk-header-init", ""
+            )
+            assert page.evaluate("window.__cspViolations") == [], visit
+    finally:
+        live_app.config["PAGE_CACHE"] = False
+        live_app.extensions["page_cache"].clear()

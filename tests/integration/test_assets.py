@@ -1,6 +1,5 @@
 import gzip
 import os
-import re
 import time
 import uuid
 
@@ -12,8 +11,7 @@ def test_pages_are_compressed_when_the_browser_accepts_gzip(client):
     compressed = client.get("/en/", headers={"Accept-Encoding": "gzip, br"})
     assert compressed.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in compressed.headers["Vary"]
-    nonce = re.compile(rb'nonce(?:-|=")[A-Za-z0-9_-]{16,}')
-    assert nonce.sub(b"", gzip.decompress(compressed.data)) == nonce.sub(b"", plain.data)
+    assert gzip.decompress(compressed.data) == plain.data
     assert len(compressed.data) < len(plain.data) / 2
 
 

@@ -1,5 +1,7 @@
 """Security headers on every route: walked from the URL map, so a new route is covered automatically."""
 
+import base64
+import hashlib
 import re
 
 SAMPLE_VALUES = {
@@ -50,18 +52,48 @@ def test_every_route_sends_the_security_headers(app, client):
         csp = headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp, url
         assert "default-src 'self'" in csp, url
-        assert re.search(r"script-src 'self' 'nonce-[A-Za-z0-9_-]{16,}'", csp), url
+        assert re.fullmatch(r"script-src 'self'( 'sha256-[A-Za-z0-9+/]{43}=')+", script_src(csp)), url
+        assert "nonce" not in csp and "unsafe-inline" not in csp, url
 
 
-def test_each_page_gets_a_fresh_nonce_used_by_its_scripts(client):
-    first = client.get("/en/")
-    second = client.get("/en/")
-    nonce = re.search(r"'nonce-([^']+)'", first.headers["Content-Security-Policy"]).group(1)
-    other = re.search(r"'nonce-([^']+)'", second.headers["Content-Security-Policy"]).group(1)
-    assert nonce != other
-    html = first.get_data(as_text=True)
-    scripts = re.findall(r"<script[^>]*>", html)
-    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)
+def script_src(csp: str) -> str:
+    return next(part.strip() for part in csp.split(";") if part.strip().startswith("script-src"))
+
+
+def inline_scripts(html: str) -> list[str]:
+    return re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.DOTALL)
+
+
+def test_every_inline_script_of_a_page_is_allowed_by_its_hash_and_nothing_else_is(client):
+    for url in ("/en/", "/ur/", "/en/search?q=bowel", "/en/no-such-page", "/backoffice/sign-in"):
+        response = client.get(url)
+        allowed = set(
+            re.findall(r"'sha256-([^']+)'", script_src(response.headers["Content-Security-Policy"]))
+        )
+        scripts = inline_scripts(response.get_data(as_text=True))
+        assert len(scripts) == 2, url  # the NHS template's js-enabled line and nhsuk-frontend's start
+        hashes = {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts}
+        assert hashes == allowed, url
+
+
+def test_pages_carry_no_per_request_parts_so_two_readers_get_the_same_bytes(app):
+    first, second = app.test_client().get("/en/"), app.test_client().get("/en/")
+    assert first.data == second.data
+    assert first.headers["Content-Security-Policy"] == second.headers["Content-Security-Policy"]
+    assert "nonce" not in first.get_data(as_text=True)
+
+
+def test_the_nhs_template_script_is_read_from_the_template_so_an_upgrade_keeps_it_allowed(app):
+    from alliance import security
+
+    scripts = security.vendor_inline_scripts(app)
+    assert len(scripts) == 1 and "js-enabled" in scripts[0]
+    with app.test_request_context("/en/"):
+        policy = security.current_policy()
+    assert security.script_hash(scripts[0]) in policy
+    assert security.script_hash("alert(1)") not in policy
+    # The CSP form of a SHA-256 digest: base64 of the digest of no bytes is the well-known 47DEQpj8...
+    assert security.script_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 
 
 def test_hsts_is_off_outside_production(client):

@@ -107,3 +107,19 @@ def test_the_rate_limit_store_follows_redis_url(monkeypatch):
         monkeypatch.delenv("REDIS_URL")
         monkeypatch.delenv("REDIS_KEY_PREFIX")
         importlib.reload(config)
+
+
+def test_mail_through_notify_refuses_to_start_without_a_key_or_template(monkeypatch):
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "MAIL_TRANSPORT", "notify")
+    with pytest.raises(config.ConfigError, match="NOTIFY_API_KEY"):
+        create_app("production")
+    monkeypatch.setattr(config.ProductionConfig, "NOTIFY_API_KEY", "alliance-" + "1" * 36 + "-" + "2" * 36)
+    with pytest.raises(config.ConfigError, match="NOTIFY_TEMPLATE_ID"):
+        create_app("production")
+
+
+def test_an_unknown_mail_transport_is_refused(monkeypatch):
+    monkeypatch.setattr(config.DevelopmentConfig, "MAIL_TRANSPORT", "carrier-pigeon")
+    with pytest.raises(config.ConfigError, match="MAIL_TRANSPORT"):
+        create_app("development")

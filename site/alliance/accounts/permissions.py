@@ -12,6 +12,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "administrator": {
         "users.manage",
         "audit.read",
+        "mail.manage",
         "content.edit",
         "content.publish",
         "directory.manage",

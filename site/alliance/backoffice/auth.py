@@ -18,6 +18,9 @@ from alliance.extensions import db
 PUBLIC = "public"
 SESSION_KEY = "staff"
 PENDING_KEY = "staff_pending"
+REAUTH_KEY = "staff_reauthenticated"
+# How long a fresh password-and-code check lets someone go on to change their authenticator.
+REAUTH_SECONDS = 10 * 60
 
 
 def requires(permission: str) -> Callable:
@@ -44,6 +47,19 @@ def sign_in(user: StaffUser) -> None:
 def sign_out() -> None:
     session.pop(SESSION_KEY, None)
     session.pop(PENDING_KEY, None)
+
+
+def mark_reauthenticated(user: StaffUser) -> None:
+    session[REAUTH_KEY] = {"id": user.id, "at": int(time.time())}
+
+
+def recently_reauthenticated(user: StaffUser) -> bool:
+    mark = session.get(REAUTH_KEY)
+    return bool(mark) and mark["id"] == user.id and time.time() - mark["at"] <= REAUTH_SECONDS
+
+
+def clear_reauthenticated() -> None:
+    session.pop(REAUTH_KEY, None)
 
 
 def start_pending(user: StaffUser) -> None:

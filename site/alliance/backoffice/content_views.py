@@ -333,9 +333,6 @@ def content_export():
     )
 
 
-SAFE_NAME = re.compile(r"^pages/[a-z0-9][a-z0-9-]{0,99}/[a-z]{2,3}\.md$")
-
-
 @bp.route("/content/import", methods=["GET", "POST"])
 @auth.requires("content.publish")
 def content_import():
@@ -343,24 +340,62 @@ def content_import():
     errors: list[str] = []
     if form.validate_on_submit():
         upload = request.files.get("archive")
+        user = auth.current_staff()
         try:
             if upload is None or not upload.filename:
                 raise ValueError("Choose a .zip file exported from a back-office")
-            with zipfile.ZipFile(upload.stream) as archive, TemporaryDirectory() as folder:
-                names = [n for n in archive.namelist() if not n.endswith("/")]
-                bad = [n for n in names if not SAFE_NAME.match(n)]
-                if bad or not names:
-                    raise ValueError("The file holds something other than pages/<slug>/<language>.md files")
-                if sum(info.file_size for info in archive.infolist()) > 20 * 1024 * 1024:
-                    raise ValueError("The file is too large (over 20 MB unpacked)")
-                archive.extractall(folder)
-                changed, summary = services.seed_pages(db.session, Path(folder))
-        except (ValueError, zipfile.BadZipFile) as error:
+            with TemporaryDirectory() as folder:
+                services.unpack_upload(upload.stream, Path(folder))
+                report = services.import_pages(db.session, Path(folder), user.id)
+        except ValueError as error:
             db.session.rollback()
             errors = str(error).splitlines()
         else:
-            accounts.audit(db.session, "content.import", auth.current_staff(), revisions=changed)
+            accounts.audit(
+                db.session, "content.import", user, revisions=len(report.in_review), pages=report.in_review
+            )
             db.session.commit()
-            flash(f"Imported: {summary}.")
+            flash(f"Imported: {report.summary}.")
             return redirect(url_for("backoffice.content_list"))
     return render_template("backoffice/content_import.html", form=form, errors=errors), 400 if errors else 200
+
+
+CLINICAL_ACTIONS = {
+    "make-clinical": ("content.clinical.on", "The page is now clinical."),
+    "request-not-clinical": (
+        "content.clinical.off_requested",
+        "Asked for the page to stop being clinical: another publisher must agree.",
+    ),
+    "approve-not-clinical": ("content.clinical.off", "The page is no longer clinical."),
+    "withdraw-not-clinical": ("content.clinical.off_withdrawn", "The request was withdrawn."),
+}
+
+
+@bp.post("/content/<slug>/clinical")
+@auth.requires("content.publish")
+def content_clinical(slug: str):
+    _page_or_404(slug)
+    action = request.form.get("action", "")
+    if not EmptyForm().validate_on_submit() or action not in CLINICAL_ACTIONS:
+        from flask import abort
+
+        abort(400)
+    user = auth.current_staff()
+    try:
+        if action == "make-clinical":
+            workflow.make_clinical(db.session, slug)
+        elif action == "request-not-clinical":
+            workflow.request_not_clinical(db.session, slug, user.id)
+        elif action == "approve-not-clinical":
+            workflow.approve_not_clinical(db.session, slug, user.id)
+        else:
+            workflow.withdraw_not_clinical(db.session, slug)
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        flash(str(error))
+    else:
+        event, message = CLINICAL_ACTIONS[action]
+        accounts.audit(db.session, event, user, target=slug)
+        db.session.commit()
+        flash(message)
+    return redirect(url_for("backoffice.content_page", slug=slug, lang="en"))

@@ -24,6 +24,17 @@ class CodeForm(FlaskForm):
     )
 
 
+class ReauthenticateForm(FlaskForm):
+    """Password and a current code again, before changing how the account signs in."""
+
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=256)])
+    code = StringField(
+        "Security code",
+        description="The 6-digit code from your authenticator app, or one of your recovery codes",
+        validators=[DataRequired("Enter the security code"), Length(max=20)],
+    )
+
+
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change something."""
 

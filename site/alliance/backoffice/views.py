@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
 
@@ -19,10 +20,11 @@ from flask import (
     session,
     url_for,
 )
+from limits import parse as parse_limit
 from markupsafe import Markup
 from sqlalchemy import select
 
-from alliance import i18n, mail
+from alliance import i18n
 from alliance.accounts import services
 from alliance.accounts.models import StaffUser
 from alliance.backoffice import auth
@@ -33,10 +35,11 @@ from alliance.backoffice.forms import (
     NewPasswordForm,
     NewUserForm,
     PasswordResetRequestForm,
+    ReauthenticateForm,
     RolesForm,
     SignInForm,
 )
-from alliance.extensions import db
+from alliance.extensions import db, limiter
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
@@ -62,6 +65,7 @@ MENU = [
     ("backoffice.surveys", "Surveys", "surveys.manage"),
     ("backoffice.moderation", "Moderation", "moderation"),
     ("backoffice.users", "Staff accounts", "users.manage"),
+    ("backoffice.mail_outbox", "Outgoing mail", "mail.manage"),
     ("backoffice.audit_log", "Audit log", "audit.read"),
 ]
 
@@ -86,10 +90,14 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _key() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
 def _locked_out(email: str) -> bool:
     config = current_app.config
     return services.is_locked_out(
-        db.session, email, _address(), config["LOGIN_FAILURE_LIMIT"], config["LOGIN_FAILURE_WINDOW"]
+        db.session, email, _address(), config["LOGIN_FAILURE_LIMIT"], config["LOGIN_FAILURE_WINDOW"], _key()
     )
 
 
@@ -115,10 +123,9 @@ def sign_in():
         else:
             user_id = services.check_password(db.session, email, form.password.data, _hasher())
             if user_id is None:
-                services.record_failure(db.session, email, _address())
-                services.audit(
-                    db.session, "sign-in.failure", target=email.strip().lower(), email=email.strip().lower()
-                )
+                services.record_failure(db.session, email, _address(), _key())
+                typed = services.typed_email_for_log(db.session, email, _key())
+                services.audit(db.session, "sign-in.failure", target=typed, email=typed)
                 db.session.commit()
                 form.password.errors.append("Email address or password is not right")
             else:
@@ -151,7 +158,7 @@ def sign_in_code():
             db.session.commit()
             return redirect(_safe_next(target))
         else:
-            services.record_failure(db.session, user.email, _address())
+            services.record_failure(db.session, user.email, _address(), _key())
             services.audit(db.session, "sign-in.mfa-failure", user)
             db.session.commit()
             form.code.errors.append("The security code is not right, or has been used already")
@@ -166,6 +173,36 @@ def _qr_svg(uri: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1))
 
 
+REAUTH_MESSAGE = "The password or the security code is not right, or the code has been used already"
+
+
+def _confirmed_identity(form: ReauthenticateForm, user: StaffUser) -> tuple[bool, int]:
+    """Check a posted password and current code of the signed-in person: (confirmed, status).
+
+    Failures count towards the sign-in lockout and are audited, as at sign-in.
+    """
+    if not form.validate_on_submit():
+        return False, 200
+    if _locked_out(user.email):
+        form.form_errors.append(LOCKED_MESSAGE)
+        return False, 429
+    if services.reauthenticate(db.session, user.id, form.password.data, form.code.data, _hasher()):
+        services.audit(db.session, "reauthenticate", user)
+        db.session.commit()
+        return True, 200
+    services.record_failure(db.session, user.email, _address(), _key())
+    services.audit(db.session, "reauthenticate.failure", user)
+    db.session.commit()
+    form.password.errors.append(REAUTH_MESSAGE)
+    return False, 200
+
+
+def _reauthenticate_page(form: ReauthenticateForm, purpose: str, submit: str, status: int):
+    return render_template(
+        "backoffice/reauthenticate.html", form=form, purpose=purpose, submit=submit
+    ), status
+
+
 @bp.route("/mfa/setup", methods=["GET", "POST"])
 @auth.public
 def mfa_setup():
@@ -176,6 +213,14 @@ def mfa_setup():
     if user.totp_confirmed and signed_in is None:
         # Changing an authenticator needs a full sign-in first, with the current one.
         return redirect(url_for("backoffice.sign_in_code"))
+    if user.totp_confirmed and not auth.recently_reauthenticated(user):
+        # ... and the password and a current code again, just before.
+        form = ReauthenticateForm()
+        confirmed, status = _confirmed_identity(form, user)
+        if confirmed:
+            auth.mark_reauthenticated(user)
+            return redirect(url_for("backoffice.mfa_setup"))
+        return _reauthenticate_page(form, "move to a new authenticator app", "Continue", status)
     secret = session.get("mfa_candidate") or services.new_mfa_secret()
     session["mfa_candidate"] = secret
     form = CodeForm()
@@ -188,6 +233,8 @@ def mfa_setup():
             services.audit(db.session, "mfa.enrol", user)
             db.session.commit()
             target = session.get("next")
+            session.pop("mfa_candidate", None)
+            auth.clear_reauthenticated()
             auth.sign_in(user)
             return render_template("backoffice/recovery_codes.html", codes=codes, next_url=_safe_next(target))
     qr = _qr_svg(services.provisioning_uri(secret, user.email))
@@ -199,7 +246,10 @@ def mfa_setup():
 def sign_out():
     form = EmptyForm()
     if form.validate_on_submit():
-        services.audit(db.session, "sign-out", auth.current_staff())
+        user = auth.current_staff()
+        # The cookie is signed, not stored: bumping the version is what stops a copy of it working.
+        services.end_sessions(db.session, user.id)
+        services.audit(db.session, "sign-out", user)
         db.session.commit()
         auth.sign_out()
         flash("You have signed out.")
@@ -225,7 +275,7 @@ def account():
 def sign_out_everywhere():
     if EmptyForm().validate_on_submit():
         user = auth.current_staff()
-        services.sign_out_everywhere(db.session, user.id)
+        services.end_sessions(db.session, user.id)
         services.audit(db.session, "sign-out.everywhere", user)
         db.session.commit()
         auth.sign_out()
@@ -233,12 +283,14 @@ def sign_out_everywhere():
     return redirect(url_for("backoffice.sign_in"))
 
 
-@bp.post("/account/recovery-codes")
+@bp.route("/account/recovery-codes", methods=["GET", "POST"])
 @auth.requires("staff")
 def renew_recovery_codes():
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("backoffice.account"))
     user = auth.current_staff()
+    form = ReauthenticateForm()
+    confirmed, status = _confirmed_identity(form, user)
+    if not confirmed:
+        return _reauthenticate_page(form, "make new recovery codes", "Make new recovery codes", status)
     codes = services.new_recovery_codes(db.session, user.id)
     services.audit(db.session, "mfa.recovery-codes", user)
     db.session.commit()
@@ -250,31 +302,44 @@ def renew_recovery_codes():
 @bp.route("/password-reset", methods=["GET", "POST"])
 @auth.public
 def password_reset_request():
+    # Known, unknown and over-the-limit addresses get the same page, status and work: the request
+    # writes one outbox row (and the audit entry); `flask mail send` looks the address up later.
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        found = services.create_reset_token(db.session, email, current_app.config["PASSWORD_RESET_LIFETIME"])
-        services.audit(db.session, "password.reset-request", target=email, email=email)
+        allowed = _reset_allowed(email)
+        if allowed:
+            services.queue_password_reset(db.session, email, _reset_link_base())
+        detail = {} if allowed else {"limited": True}
+        services.audit(db.session, "password.reset-request", target=email, email=email, **detail)
         db.session.commit()
-        if found:
-            _user_id, token = found
-            _send_reset_mail(email, token)
         return render_template("backoffice/password_reset_sent.html", email=email)
     return render_template("backoffice/password_reset_request.html", form=form)
 
 
-def _send_reset_mail(email: str, token: str, first_time: bool = False) -> None:
-    link = url_for("backoffice.password_reset", token=token, _external=True)
-    minutes = current_app.config["PASSWORD_RESET_LIFETIME"] // 60
-    opening = "An account has been made for you" if first_time else "Someone asked to reset your password"
-    mail.send(
-        email,
-        f"{current_app.config['ALLIANCE_SHORT_NAME']} back-office: set your password",
-        f"{opening} on the {current_app.config['ALLIANCE_SHORT_NAME']} back-office.\n\n"
-        f"Set a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
-        "You will still need your authenticator app to sign in.\n"
-        "If you did not expect this email, you can ignore it.\n",
+def _reset_link(token: str) -> str:
+    return url_for("backoffice.password_reset", token=token, _external=True)
+
+
+def _reset_link_base() -> str:
+    """The reset link without its token (the sender adds the token when it makes one)."""
+    return _reset_link("x")[:-1]
+
+
+def _reset_allowed(email: str) -> bool:
+    """Count a reset request against the per-address and per-client limits (both, always)."""
+    if not limiter.enabled:
+        return True
+    config = current_app.config
+    prefix = config["RATELIMIT_KEY_PREFIX"]
+    digest = hashlib.sha256(email.encode()).hexdigest()
+    per_email = limiter.limiter.hit(
+        parse_limit(config["PASSWORD_RESET_LIMIT_PER_EMAIL"]), prefix, "password-reset/email", digest
     )
+    per_client = limiter.limiter.hit(
+        parse_limit(config["PASSWORD_RESET_LIMIT_PER_CLIENT"]), prefix, "password-reset/client", _address()
+    )
+    return per_email and per_client
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
@@ -322,14 +387,18 @@ def user_new():
             form.email.errors.append(str(error))
         else:
             email = form.email.data.strip().lower()
-            _user_id, token = services.create_reset_token(
-                db.session, email, current_app.config["PASSWORD_RESET_LIFETIME"]
+            services.send_password_link(
+                db.session,
+                email,
+                current_app.config["PASSWORD_RESET_LIFETIME"],
+                _reset_link,
+                current_app.config["ALLIANCE_SHORT_NAME"],
+                first_time=True,
             )
             services.audit(
                 db.session, "user.create", auth.current_staff(), target=email, roles=form.roles.data
             )
             db.session.commit()
-            _send_reset_mail(email, token, first_time=True)
             flash(f"Account made for {email}. They have been emailed a link to set their password.")
             return redirect(url_for("backoffice.user_edit", user_id=user_id))
     return render_template("backoffice/user_new.html", form=form)
@@ -367,7 +436,7 @@ def user_deactivate(user_id: int):
     person = db.session.get(StaffUser, user_id)
     if person is not None and EmptyForm().validate_on_submit() and person.id != auth.current_staff().id:
         person.is_active = False
-        person.session_version += 1
+        services.end_sessions(db.session, person.id)
         services.audit(db.session, "user.deactivate", auth.current_staff(), target=person.email)
         db.session.commit()
         flash(f"{person.email} can no longer sign in.")

@@ -26,10 +26,12 @@ from flask import (
 )
 
 from alliance.directory import feeds, oruk, places
+from alliance.directory.publishing import openapi_info
 from alliance.directory.spec import OPENAPI
 from alliance.errors import api_error
 from alliance.extensions import csrf, db, limiter
 from alliance.inputs import parse_uuid
+from alliance.licence import OGL
 
 bp = Blueprint("oruk", __name__, url_prefix="/api/oruk")
 # Read-only: no form posts to protect, and other sites' scripts may call it.
@@ -271,13 +273,17 @@ def _found(get: Callable[..., dict | None], record_id: str, **options) -> Respon
 
 @bp.get("/")
 def api_details():
-    return jsonify(
+    # api_details allows other properties: the data licence is one, and a Link rel="license" too.
+    response = jsonify(
         {
             "version": oruk.VERSION,
             "profile": oruk.PROFILE,
             "openapi_url": url_for("oruk.openapi", _external=True),
+            "license": dict(OGL),
         }
     )
+    response.headers["Link"] = f'<{OGL["url"]}>; rel="license"'
+    return response
 
 
 @lru_cache(maxsize=1)
@@ -310,6 +316,9 @@ def _stated_limits(document: dict) -> dict:
 @bp.get("/openapi.json")
 def openapi():
     document = _stated_limits(_openapi())
+    document["info"] = openapi_info(
+        document["info"], current_app.config, url_for("pages.home", _external=True)
+    )
     document["servers"] = [{"url": url_for("oruk.api_details", _external=True).rstrip("/")}]
     return jsonify(document)
 

@@ -8,9 +8,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
 from alliance.directory import feeds, generator, importer
+from alliance.directory import models as m
 from alliance.extensions import db
+from alliance.progress import Progress, to_stderr
 
 directory_cli = AppGroup("directory", help="The directory of local support services.")
 
@@ -20,11 +23,13 @@ directory_cli = AppGroup("directory", help="The directory of local support servi
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
 def import_command(path: Path, dry_run: bool) -> None:
     """Import ORUK JSON (a feed or a file of services) or HSDS tabular CSV (a file, a folder or a zip)."""
+    to_stderr(f"reading {path.name}")
     try:
         batch = importer.read_path(path)
     except importer.ImportFileError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing was changed.") from None
-    report = importer.apply(db.session, batch, dry_run=dry_run)
+    to_stderr(f"read {sum(len(rows) for rows in batch.rows.values()):,} rows")
+    report = importer.apply(db.session, batch, dry_run=dry_run, progress=to_stderr)
     for line in report.lines():
         click.echo(line)
     if not report.ok:
@@ -46,14 +51,16 @@ def import_command(path: Path, dry_run: bool) -> None:
 def export_command(kind: str, output: Path) -> None:
     """Write the whole directory as ORUK JSON or as HSDS tabular CSV in a zip."""
     if kind == "json":
-        feed = importer.export_json(db.session)
-        output.write_text(json.dumps(feed, ensure_ascii=False, indent=1), encoding="utf-8")
-        click.echo(
-            f"Wrote {len(feed['services'])} services and {len(feed['taxonomies'])} taxonomies to {output}"
-        )
+        services = Progress("services written", db.session.scalar(select(func.count(m.Service.id))))
+        feed = importer.export_feed(db.session, progress=services.advance)
+        with output.open("w", encoding="utf-8") as out:
+            json.dump(feed, out, ensure_ascii=False, indent=1)
+        click.echo(f"Wrote {services.done} services and {len(feed['taxonomies'])} taxonomies to {output}")
     else:
-        output.write_bytes(importer.export_csv(db.session))
-        click.echo(f"Wrote {len(importer.ALL_TABLES)} CSV files to {output}")
+        rows = Progress("rows written", every=5000)
+        with output.open("wb") as out:
+            importer.write_csv(db.session, out, progress=rows.advance)
+        click.echo(f"Wrote {len(importer.ALL_TABLES)} CSV files with {rows.done} rows to {output}")
 
 
 @directory_cli.command("generate")
@@ -65,9 +72,11 @@ def export_command(kind: str, output: Path) -> None:
 def generate_command(count: int, output: Path, seed: int) -> None:
     """Write COUNT made-up services as ORUK JSON, for load tests. Never loaded unless imported."""
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    feed = generator.generate(count, seed, content_dir / "directory")
-    output.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
-    click.echo(f"Wrote {count} synthetic services to {output}")
+    services = Progress("services generated", count)
+    feed = generator.generate_feed(count, seed, content_dir / "directory", progress=services.advance)
+    with output.open("w", encoding="utf-8") as out:
+        json.dump(feed, out, ensure_ascii=False)
+    click.echo(f"Wrote {services.done} synthetic services to {output}")
 
 
 @directory_cli.command("feeds")

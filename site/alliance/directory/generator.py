@@ -9,7 +9,10 @@ import csv
 import json
 import random
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from alliance import jsonstream
 
 # Postcode districts of each locality (the main towns' districts; enough to spread places realistically).
 OUTCODES = {
@@ -103,12 +106,31 @@ def _centroids(folder: Path) -> dict[str, tuple[float, float]]:
 
 def generate(count: int, seed: int, content_folder: Path) -> dict:
     """A feed of `count` services; `content_folder` holds taxonomy.json and outcode-centroids.csv."""
+    taxonomies, services = _feed(count, seed, content_folder)
+    return {"taxonomies": taxonomies, "services": list(services)}
+
+
+def generate_feed(
+    count: int, seed: int, content_folder: Path, progress: Callable[[int], None] | None = None
+) -> dict:
+    """The same feed as `generate`, its services made one at a time as `json.dump` writes them."""
+    taxonomies, services = _feed(count, seed, content_folder)
+
+    def counted() -> Iterator[dict]:
+        for service in services:
+            yield service
+            if progress:
+                progress(1)
+
+    return {"taxonomies": taxonomies, "services": jsonstream.streamed(counted())}
+
+
+def _feed(count: int, seed: int, content_folder: Path) -> tuple[list, Iterator[dict]]:
     rng = random.Random(seed)
     new_id = _ids(rng)
     taxonomies = json.loads((content_folder / "taxonomy.json").read_text(encoding="utf-8"))["taxonomies"]
     terms = [term["id"] for tax in taxonomies for term in tax.get("taxonomy_terms", [])]
     centroids = _centroids(content_folder)
-    localities = list(OUTCODES)
     organizations = [
         {
             "id": new_id(),
@@ -117,7 +139,11 @@ def generate(count: int, seed: int, content_folder: Path) -> dict:
         }
         for n in range(max(1, count // 20))
     ]
-    services = []
+    return taxonomies, _services(rng, new_id, count, terms, centroids, organizations)
+
+
+def _services(rng, new_id, count: int, terms: list, centroids: dict, organizations: list) -> Iterator[dict]:
+    localities = list(OUTCODES)
     for n in range(count):
         wider = rng.random() < 0.08
         locality = rng.choice(WIDER) if wider else rng.choice(localities)
@@ -183,8 +209,7 @@ def generate(count: int, seed: int, content_folder: Path) -> dict:
                     },
                 }
             ]
-        services.append(service)
-    return {"taxonomies": taxonomies, "services": services}
+        yield service
 
 
 def _schedule(rng: random.Random, new_id) -> dict:

@@ -10,19 +10,22 @@ import io
 import json
 import zipfile
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, select
 from sqlalchemy.orm import Session
 
+from alliance import jsonstream
 from alliance.database import utcnow
 from alliance.directory import localities, oruk
 from alliance.directory import models as m
 from alliance.directory.spec import validator
 from alliance.inputs import DATABASE_INT_MAX, first_control, parse_uuid
+from alliance.progress import cut_short
 
 TRANSLATIONS_TABLE = "x_alliance_translations"
 # name: (model, key columns). ORUK tables first, in the order rows are written; then the site's own.
@@ -49,6 +52,7 @@ SERVICE_CHILDREN = (
     "service_areas",
 )
 NOT_IMPORTED = {"id"}  # the translations table's own counter
+LINES_SHOWN = 50  # problems or service names listed in a report before "... and N more"
 
 
 class ImportFileError(ValueError):
@@ -89,6 +93,7 @@ class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    kept: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     services_created: list[str] = field(default_factory=list)
@@ -102,10 +107,12 @@ class Report:
     def changed(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
-    def lines(self) -> list[str]:
+    def lines(self, limit: int = LINES_SHOWN) -> list[str]:
+        """What happened, with at most `limit` problems or service names ("... and 37 more" after)."""
         if self.problems:
-            return [f"{len(self.problems)} problems; nothing was changed:"] + [
-                f"  {p}" for p in self.problems
+            return [
+                f"{len(self.problems)} problems; nothing was changed:",
+                *cut_short([f"  {p}" for p in self.problems], limit),
             ]
         verb = "would be" if self.dry_run else "were"
         out = []
@@ -117,6 +124,7 @@ class Report:
                     (self.updated[table], "changed"),
                     (self.deleted[table], "removed"),
                     (self.unchanged[table], "unchanged"),
+                    (self.kept[table], "kept as they are"),
                 )
                 if n
             ]
@@ -126,7 +134,7 @@ class Report:
         names = [f"  new service: {n}" for n in self.services_created] + [
             f"  changed service: {n}" for n in self.services_updated
         ]
-        return [head, *out, *names[:50]]
+        return [head, *out, *cut_short(names, limit)]
 
 
 # Reading ORUK JSON ---------------------------------------------------------------------------
@@ -589,15 +597,54 @@ def _stale_children(session: Session, service_ids: set[str], checked: dict) -> d
     return stale
 
 
-def apply(session: Session, batch: Batch, dry_run: bool = False) -> Report:
-    """Check, compare and (unless a dry run) write a batch. Bad rows anywhere: nothing is written."""
+# Tables whose rows other rows hang from, and the columns that point at them.
+OWNER_TABLES = ("organizations", "locations", "services", "service_at_locations", "contacts")
+OWNER_COLUMNS = (
+    "service_id",
+    "location_id",
+    "organization_id",
+    "contact_id",
+    "service_at_location_id",
+    "link_id",
+)
+
+
+def _existing_owners(session: Session, checked: dict) -> set:
+    """Ids of the rows in the batch, among those others hang from, that the database already has."""
+    found: set = set()
+    for table in OWNER_TABLES:
+        found.update(key[0] for key in _load_existing(session, table, list(checked[table])))
+    return found
+
+
+def _owned_by(table: str, values: dict, owners: set) -> bool:
+    if table == TRANSLATIONS_TABLE:
+        return values.get("entity_id") in owners
+    return any(values.get(column) in owners for column in OWNER_COLUMNS if values.get(column))
+
+
+def apply(
+    session: Session,
+    batch: Batch,
+    dry_run: bool = False,
+    only_new: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Check, compare and (unless a dry run) write a batch. Bad rows anywhere: nothing is written.
+
+    With only_new (seeding), rows the database already has are kept as they are, and so is everything
+    that belongs to them (a service's contacts, phones, schedules...): only what is missing is added.
+    `progress`, when given, hears a line after the check and after each table."""
+    say = progress or (lambda _line: None)
     report = Report(dry_run=dry_run)
     checked, report.problems = check(session, batch)
+    say(f"checked {sum(len(rows) for rows in batch.rows.values()):,} rows: {len(report.problems):,} problems")
     if report.problems:
         session.rollback()
         return report
     now = utcnow()
-    stale = _stale_children(session, batch.whole_services, checked)
+    owners = _existing_owners(session, checked) if only_new else set()
+    stale = {} if only_new else _stale_children(session, batch.whole_services, checked)
     touched: set[str] = set()
     for table, objs in stale.items():
         report.deleted[table] += len(objs)
@@ -612,6 +659,9 @@ def apply(session: Session, batch: Batch, dry_run: bool = False) -> Report:
         existing = _load_existing(session, table, list(rows))
         for key, values in rows.items():
             obj = existing.get(key)
+            if only_new and (obj is not None or _owned_by(table, values, owners)):
+                report.kept[table] += 1
+                continue
             if obj is not None and not _differs(obj, values):
                 report.unchanged[table] += 1
                 continue
@@ -637,6 +687,8 @@ def apply(session: Session, batch: Batch, dry_run: bool = False) -> Report:
                         obj.last_modified = now
         if not dry_run:
             session.flush()
+        if rows:
+            say(f"{table}: {len(rows):,} rows compared{'' if dry_run else ' and written'}")
     if dry_run:
         session.rollback()
         return report
@@ -660,20 +712,32 @@ def _touch_services(session: Session, touched: set[str], checked: dict, now: dat
 
 # Export --------------------------------------------------------------------------------------
 
+EXPORT_BATCH = 500
+
+
+def write_csv(session: Session, target: BinaryIO, progress: Callable[[int], None] | None = None) -> int:
+    """Every table as HSDS tabular CSV into a zip written to `target`, row by row; returns the rows."""
+    written = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table, (model, key) in ALL_TABLES.items():
+            cols = [c.key for c in oruk.columns(model) if not (table == TRANSLATIONS_TABLE and c.key == "id")]
+            order = [getattr(model, k) for k in key]
+            with archive.open(f"{table}.csv", "w") as raw, io.TextIOWrapper(raw, "utf-8", newline="") as out:
+                writer = csv.writer(out, lineterminator="\n")
+                writer.writerow(cols)
+                rows = session.scalars(select(model).order_by(*order).execution_options(yield_per=1000))
+                for obj in rows:
+                    writer.writerow([_csv_value(getattr(obj, c)) for c in cols])
+                    written += 1
+                    if progress:
+                        progress(1)
+    return written
+
 
 def export_csv(session: Session) -> bytes:
     """Every table as HSDS tabular CSV, in one zip."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for table, (model, key) in ALL_TABLES.items():
-            cols = [c.key for c in oruk.columns(model) if not (table == TRANSLATIONS_TABLE and c.key == "id")]
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(cols)
-            order = [getattr(model, k) for k in key]
-            for obj in session.scalars(select(model).order_by(*order)):
-                writer.writerow([_csv_value(getattr(obj, c)) for c in cols])
-            archive.writestr(f"{table}.csv", out.getvalue())
+    write_csv(session, buffer)
     return buffer.getvalue()
 
 
@@ -685,48 +749,80 @@ def _csv_value(value: Any) -> str:
     return str(oruk._value(value))
 
 
-def export_json(session: Session) -> dict:
-    """The whole directory as one feed: every taxonomy with its terms, then every service, each with
-    the site's own fields under x_alliance (the ORUK output elsewhere never carries them)."""
-    translations: dict[tuple[str, str], dict] = {}
-    for item in session.scalars(select(m.Translation).order_by(m.Translation.entity_id, m.Translation.lang)):
+def _translations(session: Session, entity: str, ids: list[str] | None = None) -> dict[str, dict]:
+    stmt = select(m.Translation).where(m.Translation.entity == entity)
+    if ids is not None:
+        stmt = stmt.where(m.Translation.entity_id.in_(ids))
+    found: dict[str, dict] = {}
+    for item in session.scalars(stmt.order_by(m.Translation.entity_id, m.Translation.lang)):
         text = {"name": item.name}
         if item.description is not None:
             text["description"] = item.description
         if item.review_status:
             text["review_status"] = item.review_status
-        translations.setdefault((item.entity, item.entity_id), {})[item.lang] = text
+        found.setdefault(item.entity_id, {})[item.lang] = text
+    return found
+
+
+def export_feed(session: Session, progress: Callable[[int], None] | None = None) -> dict:
+    """The whole directory as one feed: every taxonomy with its terms, then every service, each with
+    the site's own fields under x_alliance (the ORUK output elsewhere never carries them).
+
+    "services" is streamed (see alliance.jsonstream): give the feed to `json.dump`, which reads the
+    services from the database `EXPORT_BATCH` at a time as it writes them."""
+    term_translations = _translations(session, "taxonomy_term")
     taxonomies = []
     for tax in session.scalars(select(m.Taxonomy).order_by(m.Taxonomy.id)):
         out = oruk.taxonomy(tax)
         terms = []
         for term in tax.terms:
             item = oruk.taxonomy_term(term)
-            found = translations.get(("taxonomy_term", term.id))
+            found = term_translations.get(term.id)
             if found:
                 item["x_alliance"] = {"translations": found}
             terms.append(item)
         out["taxonomy_terms"] = terms
         taxonomies.append(out)
-    attributes: dict[str, list] = {}
-    for attr in session.scalars(select(m.Attribute).order_by(m.Attribute.id)):
-        attributes.setdefault(attr.link_id, []).append(attr)
-    locals_ = {row.service_id: row for row in session.scalars(select(m.ServiceLocal))}
-    services = []
-    for svc in session.scalars(select(m.Service).order_by(m.Service.id)):
-        out = oruk.service(svc, attributes_by_link=attributes)
-        local = locals_.get(svc.id)
-        extra: dict[str, Any] = {}
-        if local is not None:
-            extra = {
-                key: oruk._value(value)
-                for key in ("locality", "verified_on", "verified_by", "example_data")
-                if (value := getattr(local, key)) is not None
-            }
-        found = translations.get(("service", svc.id))
-        if found:
-            extra["translations"] = found
-        if extra:
-            out["x_alliance"] = extra
-        services.append(out)
-    return {"taxonomies": taxonomies, "services": services}
+    return {"taxonomies": taxonomies, "services": jsonstream.streamed(_export_services(session, progress))}
+
+
+def _export_services(session: Session, progress: Callable[[int], None] | None) -> Iterator[dict]:
+    ids = list(session.scalars(select(m.Service.id).order_by(m.Service.id)))
+    for start in range(0, len(ids), EXPORT_BATCH):
+        batch = ids[start : start + EXPORT_BATCH]
+        services = session.scalars(
+            select(m.Service)
+            .where(m.Service.id.in_(batch))
+            .order_by(m.Service.id)
+            .options(*oruk._full_service_options())
+        ).all()
+        attributes = oruk._attributes_for(session, oruk._service_attribute_ids(services))
+        locals_ = {
+            row.service_id: row
+            for row in session.scalars(select(m.ServiceLocal).where(m.ServiceLocal.service_id.in_(batch)))
+        }
+        translations = _translations(session, "service", batch)
+        for svc in services:
+            out = oruk.service(svc, attributes_by_link=attributes)
+            local = locals_.get(svc.id)
+            extra: dict[str, Any] = {}
+            if local is not None:
+                extra = {
+                    key: oruk._value(value)
+                    for key in ("locality", "verified_on", "verified_by", "example_data")
+                    if (value := getattr(local, key)) is not None
+                }
+            found = translations.get(svc.id)
+            if found:
+                extra["translations"] = found
+            if extra:
+                out["x_alliance"] = extra
+            yield out
+            if progress:
+                progress(1)
+
+
+def export_json(session: Session) -> dict:
+    """The whole feed in memory, for small directories and tests; commands stream `export_feed`."""
+    feed = export_feed(session)
+    return {"taxonomies": feed["taxonomies"], "services": list(feed["services"])}

@@ -1,5 +1,6 @@
 """Load the directory's seed files (content/directory/) through the importer, so seed data meets
-exactly the checks any other import meets. Idempotent: an unchanged file changes no row."""
+exactly the checks any other import meets. Only what the directory lacks is added: a record that
+exists (perhaps edited by staff or imported since) is never changed. Idempotent."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ def seed_directory(session: Session, content_dir: Path) -> tuple[int, str]:
             batch = importer.read_path(path)
         except importer.ImportFileError as error:
             raise SeedError(f"{path}: {error}") from None
-        report = importer.apply(session, batch)
+        report = importer.apply(session, batch, only_new=True)
         if not report.ok:
             raise SeedError(f"{path}:\n" + "\n".join(report.lines()))
         changed += report.changed
-        parts.append(f"{name} {report.changed} rows changed")
+        kept = sum(report.kept.values())
+        parts.append(f"{name} {report.changed} rows added, {kept} kept as they are")
     return changed, "; ".join(parts)

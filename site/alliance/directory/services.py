@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from alliance.directory import models as m
@@ -81,3 +83,21 @@ def report_problem(
     session.add(report)
     session.commit()
     return report
+
+
+def sitemap_services(session: Session, part: int, per_part: int) -> list[tuple[str, date]]:
+    """(id, date last modified) of the public services in one part (from 1) of the sitemap, by id."""
+    rows = session.execute(
+        select(m.Service.id, m.Service.last_modified)
+        .where(m.Service.status == "active")
+        .order_by(m.Service.id)
+        .offset((part - 1) * per_part)
+        .limit(per_part)
+    )
+    return [(service_id, modified.date()) for service_id, modified in rows]
+
+
+def sitemap_parts(session: Session, per_part: int) -> int:
+    """How many service sitemaps there are (at least one, empty or not)."""
+    count = session.scalar(select(func.count()).select_from(m.Service).where(m.Service.status == "active"))
+    return max(1, -(-count // per_part))

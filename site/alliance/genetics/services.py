@@ -126,22 +126,19 @@ def _apply_review(row: GeneticsPageReview, page: str, review: dict) -> None:
 
 
 def _upsert(session: Session, model, lookup, key_value, record: dict, apply) -> int:
-    # A row whose content record is unchanged since the last seed is left alone, so staff edits
-    # survive a re-seed; a changed record in content/ wins, as a published source should.
-    digest = _hash(record)
-    row = session.scalar(select(model).where(lookup == key_value))
-    if row is not None and row.source_hash == digest:
+    # Only a record the site lacks is added: a row it has (perhaps edited by staff since) is left
+    # exactly as it is, even when its record in content/ has changed.
+    if session.scalar(select(model).where(lookup == key_value)) is not None:
         return 0
-    if row is None:
-        row = model()
-        session.add(row)
+    row = model()
+    session.add(row)
     apply(row, record)
-    row.source_hash = digest
+    row.source_hash = _hash(record)
     return 1
 
 
 def seed_genetics(session: Session, content_dir: Path) -> tuple[int, str]:
-    """Load content/genetics/. Idempotent: a second run with unchanged files changes nothing."""
+    """Add the records in content/genetics/ that the site lacks; never change one it has. Idempotent."""
     if not (content_dir / "genetics").is_dir():
         return 0, "no content/genetics folder"
     files = load_content(content_dir)
@@ -178,7 +175,7 @@ def seed_genetics(session: Session, content_dir: Path) -> tuple[int, str]:
     session.commit()
     tests = len(files["tests"].get("tests", []))
     services = len(files["services"].get("services", []))
-    return changed, f"{tests} tests, {services} services, {changed} records changed"
+    return changed, f"{tests} tests, {services} services, {changed} records added"
 
 
 @dataclass(frozen=True)
@@ -193,6 +190,11 @@ def page_review(session: Session, page: str) -> Review | None:
     if row is None:
         return None
     return Review(row.last_reviewed, row.next_review_due, json.loads(row.sources))
+
+
+def last_reviewed(session: Session) -> dict[str, date]:
+    """When each genetics page ("tests", "services", "guide") was last reviewed, for the sitemap."""
+    return dict(session.execute(select(GeneticsPageReview.page, GeneticsPageReview.last_reviewed)).all())
 
 
 def all_tests(session: Session) -> list[GeneticTest]:

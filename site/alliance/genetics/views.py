@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from alliance.cache import never_stored
 from alliance.directory import localities
 from alliance.extensions import db
 from alliance.genetics import forms, guide, presenters, services
@@ -55,6 +56,7 @@ def tests_page():
 
 
 @bp.get("/<lang>/genetic-testing/should-i-ask", endpoint="guide_start")
+@never_stored
 def guide_start():
     answers = guide.clean_answers(request.args.to_dict(flat=False))
     return render_template(
@@ -65,6 +67,7 @@ def guide_start():
 
 
 @bp.get("/<lang>/genetic-testing/should-i-ask/result", endpoint="guide_result")
+@never_stored
 def guide_result():
     answers = guide.clean_answers(request.args.to_dict(flat=False))
     return render_template(
@@ -78,6 +81,7 @@ def guide_result():
 
 
 @bp.get("/<lang>/genetic-testing/should-i-ask/<step>", endpoint="guide_step")
+@never_stored
 def guide_step(step: str):
     q = guide.question(step)
     if q is None:

@@ -1,4 +1,4 @@
-"""Running the site in production: health checks, request logs, metrics, backups.
+"""Running the site in production: health checks, request logs, metrics, backups, schema commands.
 
 `init_app` runs last in create_app(), so the request layer wraps everything else, the page cache's
 WSGI layer included: cached hits are logged and counted like any other request.
@@ -12,10 +12,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from alliance.ops import backup, health, metrics, requestlog
+    from alliance.ops import backup, health, metrics, requestlog, schema
 
     health.init_app(app)
     backup.init_app(app)
+    schema.init_app(app)
     app.extensions["metrics"] = metrics.Metrics()
     requestlog.configure_logging(app)
     wsgi_app = requestlog.RequestLayer(app, app.wsgi_app)

@@ -1,64 +1,76 @@
 """Request counts and a latency histogram per endpoint and status, in the Prometheus text format.
 
-Counters live in the process that served the request. Under gunicorn each worker has its own, so a
-sample carries the worker's pid and node name: sum over them in Prometheus.
+Under gunicorn, ops/gunicorn_conf.py sets PROMETHEUS_MULTIPROC_DIR: prometheus_client then keeps each
+worker's counts in files in that folder and a scrape, whichever worker answers it, sums them all.
+Without that variable (`flask run`, tests) the counts live in this process. Prometheus tells nodes
+apart by the address it scraped (its `instance` label).
 """
 
 from __future__ import annotations
 
+import glob
 import os
-import socket
-import threading
-from bisect import bisect_left
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+LABELS = ("endpoint", "status")
+
+# Only the counts: a *_created series per label set doubles the output and means nothing here.
+disable_created_metrics()
 
 
-def _label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+def multiprocess_folder() -> str | None:
+    """The folder the workers share, when this process runs under gunicorn's settings."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
 class Metrics:
     def __init__(self, buckets: tuple[float, ...] = BUCKETS):
         self.buckets = buckets
-        self._lock = threading.Lock()
-        # (endpoint, status) -> [bucket counts..., +Inf count], sum of seconds
-        self._counts: dict[tuple[str, str], list[int]] = {}
-        self._sums: dict[tuple[str, str], float] = {}
+        self.folder = multiprocess_folder()
+        if self.folder:
+            os.makedirs(self.folder, exist_ok=True)
+        # One registry per app; in multiprocess mode the values themselves are in the shared files.
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "alliance_requests",
+            "Requests served, by endpoint and status.",
+            LABELS,
+            registry=self.registry,
+        )
+        self.durations = Histogram(
+            "alliance_request_duration_seconds",
+            "Time from the request arriving to the last byte.",
+            LABELS,
+            buckets=buckets,
+            registry=self.registry,
+        )
 
     def observe(self, endpoint: str, status: int | str, seconds: float) -> None:
-        key = (endpoint, str(status))
-        with self._lock:
-            counts = self._counts.get(key)
-            if counts is None:
-                counts = self._counts[key] = [0] * (len(self.buckets) + 1)
-                self._sums[key] = 0.0
-            counts[bisect_left(self.buckets, seconds)] += 1
-            self._sums[key] += seconds
+        labels = (endpoint, str(status))
+        self.requests.labels(*labels).inc()
+        self.durations.labels(*labels).observe(seconds)
 
     def render(self) -> str:
-        process = f'node="{_label(socket.gethostname())}",pid="{os.getpid()}"'
-        lines = [
-            "# HELP alliance_requests_total Requests served, by endpoint and status.",
-            "# TYPE alliance_requests_total counter",
-        ]
-        with self._lock:
-            snapshot = {key: (list(counts), self._sums[key]) for key, counts in self._counts.items()}
-        for (endpoint, status), (counts, _total) in sorted(snapshot.items()):
-            labels = f'endpoint="{_label(endpoint)}",status="{status}",{process}'
-            lines.append(f"alliance_requests_total{{{labels}}} {sum(counts)}")
-        lines += [
-            "# HELP alliance_request_duration_seconds Time from the request arriving to the last byte.",
-            "# TYPE alliance_request_duration_seconds histogram",
-        ]
-        for (endpoint, status), (counts, total) in sorted(snapshot.items()):
-            labels = f'endpoint="{_label(endpoint)}",status="{status}",{process}'
-            running = 0
-            for bound, count in zip(self.buckets, counts, strict=False):
-                running += count
-                lines.append(f'alliance_request_duration_seconds_bucket{{{labels},le="{bound}"}} {running}')
-            running += counts[-1]
-            lines.append(f'alliance_request_duration_seconds_bucket{{{labels},le="+Inf"}} {running}')
-            lines.append(f"alliance_request_duration_seconds_sum{{{labels}}} {total:.6f}")
-            lines.append(f"alliance_request_duration_seconds_count{{{labels}}} {running}")
-        return "\n".join(lines) + "\n"
+        registry = self.registry
+        if self.folder:
+            registry = CollectorRegistry()
+            registry.register(WorkerFiles(self.folder))
+        return generate_latest(registry).decode("utf-8")
+
+
+class WorkerFiles:
+    """Every worker's counts, summed from the files in the shared folder.
+
+    A worker creates its file on its first request, empty for an instant before it is sized; such a
+    file holds no counts yet, and reading it would fail, so it is passed over.
+    """
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def collect(self):
+        files = [path for path in glob.glob(os.path.join(self.folder, "*.db")) if os.path.getsize(path) > 0]
+        return MultiProcessCollector.merge(files, accumulate=True)

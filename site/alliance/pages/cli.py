@@ -58,3 +58,68 @@ def publish_due() -> None:
     published = workflow.publish_due(db.session)
     db.session.commit()
     click.echo(f"Published {len(published)} scheduled revisions")
+
+
+LOAD_LABELS = {
+    services.NEW_PAGE: "new page",
+    services.NEW_LANGUAGE: "new language",
+    services.CHANGED: "file changed",
+    services.STAFF_EDITED: "replaces staff work",
+}
+
+
+@pages_cli.command("load")
+@click.option("--dry-run", is_flag=True, help="Show what would change and change nothing.")
+@click.option(
+    "--overwrite",
+    "overwrite",
+    multiple=True,
+    metavar="SLUG/LANG",
+    help="Replace this page language even though staff edited it last (repeat for each).",
+)
+@click.option(
+    "--from", "source", type=click.Path(file_okay=False, path_type=Path), help="Folder (default: content/)"
+)
+@click.option(
+    "--as",
+    "operator",
+    metavar="EMAIL",
+    help="The staff account the changes are made by (a publisher). Needed unless --dry-run.",
+)
+def load(dry_run: bool, overwrite: tuple[str, ...], source: Path | None, operator: str | None) -> None:
+    """Update the site's pages from content/ files, leaving staff edits alone unless told.
+
+    Changes are attributed to the --as account: a non-clinical page's change is published, a
+    clinical page's becomes a draft in review for a second person to approve in the back-office."""
+    bad = [name for name in overwrite if not _is_page_name(name)]
+    if bad:
+        raise click.BadParameter(f"write it as SLUG/LANG, e.g. bowel-screening/en: {', '.join(bad)}")
+    try:
+        report = services.load_pages(
+            db.session,
+            source or Path(current_app.config["CONTENT_DIR"]),
+            overwrite=set(overwrite),
+            dry_run=dry_run,
+            operator_email=operator,
+        )
+    except (services.LoadRefused, services.content.ContentError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    verb = "Would load" if dry_run else "Loaded"
+    for change in report.applied:
+        review = ", clinical: in review for a second person" if change.to_review else ""
+        click.echo(f"  {verb.lower()}: {change.name} ({LOAD_LABELS[change.kind]}{review})")
+    for change in report.refused:
+        click.echo(
+            f"  kept: {change.name} (staff work: revision {change.latest_number}, {change.latest_origin}; "
+            f"--overwrite {change.name} replaces it)"
+        )
+    click.echo(
+        f"{verb} {len(report.applied)} page files; kept {len(report.refused)} staff edits; "
+        f"{report.unchanged} unchanged"
+    )
+
+
+def _is_page_name(name: str) -> bool:
+    slug, _slash, lang = name.partition("/")
+    return bool(slug and lang and "/" not in lang)

@@ -7,6 +7,7 @@ seed-then-export reproduces the files byte for byte.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,8 +35,66 @@ KEYS = (
 )
 
 
+# Limits on a content file. The longest real page is under 20 KB; these leave room and stop a file
+# (or an uploaded zip) from filling the database or a reader's screen.
+MAX_FILE_BYTES = 256 * 1024
+MAX_FRONT_MATTER_BYTES = 16 * 1024
+MAX_SOURCES = 50
+# Characters allowed in each text field (title, owner and the slugs match their database columns).
+FIELD_LIMITS = {
+    "title": 200,
+    "summary": 600,
+    "owner": 120,
+    "easy_read": 100,
+    "standard": 100,
+    "translated_from": 12,
+    "translator_note": 2000,
+    "source title": 300,
+    "source url": 2000,
+}
+MAX_ORDER = 100_000
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+# The only names an uploaded content zip may hold.
+UPLOAD_NAME = re.compile(r"^pages/[a-z0-9][a-z0-9-]{0,99}/[a-z]{2,3}\.md$")
+
+
 class ContentError(ValueError):
     """A content file that cannot be loaded; the message names the file and the field."""
+
+
+class _AliasRefused(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """safe_load without anchors and aliases: an alias can make a few bytes expand into megabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            raise _AliasRefused(self.peek_event().start_mark.line)
+        return super().compose_node(parent, index)
+
+
+def load_front_matter(header: str, where: str, first_line: int = 1) -> dict:
+    """The one way to read a content file's front matter: plain YAML keys, no anchors or aliases,
+    no more than MAX_FRONT_MATTER_BYTES. Raises ContentError naming the file (and the line, counting
+    the header's first line as first_line)."""
+    if len(header.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise ContentError(f"{where}: the front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB")
+    try:
+        meta = yaml.load(header, Loader=_FrontMatterLoader) or {}
+    except _AliasRefused as error:
+        raise ContentError(
+            f"{where}: line {error.line + first_line}: YAML anchors and aliases (& and *) are not allowed"
+        ) from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"{where}: the front matter is not valid YAML ({error})") from None
+    except RecursionError:
+        raise ContentError(f"{where}: the front matter is nested too deeply") from None
+    if not isinstance(meta, dict):
+        raise ContentError(f"{where}: the front matter must be a set of 'key: value' lines")
+    return meta
 
 
 @dataclass
@@ -73,26 +132,27 @@ def source_hash(text: str) -> str:
 
 
 def _split(text: str, where: str) -> tuple[dict, str]:
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ContentError(f"{where}: the file is over {MAX_FILE_BYTES // 1024} KB")
     if not text.startswith("---\n"):
         raise ContentError(f"{where}: the file must start with a '---' front matter line")
     try:
         header, body = text[4:].split("\n---\n", 1)
     except ValueError:
         raise ContentError(f"{where}: the front matter has no closing '---' line") from None
-    try:
-        meta = yaml.safe_load(header) or {}
-    except yaml.YAMLError as error:
-        raise ContentError(f"{where}: the front matter is not valid YAML ({error})") from None
-    if not isinstance(meta, dict):
-        raise ContentError(f"{where}: the front matter must be a set of 'key: value' lines")
-    return meta, body
+    return load_front_matter(header, where, first_line=2), body
+
+
+def _check_length(where: str, name: str, value: object) -> None:
+    if value is not None and len(str(value)) > FIELD_LIMITS[name]:
+        raise ContentError(f"{where}: '{name}' is longer than {FIELD_LIMITS[name]} characters")
 
 
 def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
     where = where or f"{slug}/{lang}.md"
     meta, body = _split(text, where)
-    unknown = set(meta) - set(KEYS)
-    if unknown:
+    unknown = {str(key) for key in meta} - set(KEYS)
+    if unknown or not all(isinstance(key, str) for key in meta):
         raise ContentError(f"{where}: unknown front matter keys: {', '.join(sorted(unknown))}")
     for required in ("title", "section"):
         if not meta.get(required):
@@ -108,6 +168,20 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
         for s in sources
     ):
         raise ContentError(f"{where}: each source needs a title and an https:// url")
+    for key in ("easy_read", "standard"):
+        if meta.get(key) is not None and not (isinstance(meta[key], str) and SLUG.match(meta[key])):
+            raise ContentError(f"{where}: '{key}' must be the slug of a page, like bowel-screening")
+    if meta.get("review_status") is not None and meta["review_status"] not in REVIEW_STATUSES:
+        raise ContentError(f"{where}: review_status must be one of {', '.join(REVIEW_STATUSES)}")
+    if meta.get("translator_note") is not None and not isinstance(meta["translator_note"], str):
+        raise ContentError(f"{where}: 'translator_note' must be text")
+    if len(sources) > MAX_SOURCES:
+        raise ContentError(f"{where}: a page can name at most {MAX_SOURCES} sources")
+    for name in ("title", "summary", "owner", "easy_read", "standard", "translated_from", "translator_note"):
+        _check_length(where, name, meta.get(name))
+    for source in sources:
+        _check_length(where, "source title", source["title"])
+        _check_length(where, "source url", source["url"])
     clinical = bool(meta.get("clinical", False))
     if clinical and lang == "en":
         if not sources:
@@ -125,6 +199,8 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
         order = int(meta.get("order", 0))
     except (TypeError, ValueError):
         raise ContentError(f"{where}: 'order' must be a whole number") from None
+    if not 0 <= order <= MAX_ORDER:
+        raise ContentError(f"{where}: 'order' must be between 0 and {MAX_ORDER}")
     return PageSource(
         slug=slug,
         lang=lang,

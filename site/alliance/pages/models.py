@@ -20,6 +20,9 @@ class Page(Base):
     standard_slug: Mapped[str | None] = mapped_column(String(100))
     # The team or role that keeps the page reviewed (from the English file's front matter).
     owner: Mapped[str | None] = mapped_column(String(120))
+    # A publisher's request to make a clinical page non-clinical, waiting for a second publisher.
+    clinical_change_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    clinical_change_at: Mapped[datetime | None]
     locales: Mapped[list["PageLocale"]] = relationship(back_populates="page", cascade="all, delete-orphan")
 
 

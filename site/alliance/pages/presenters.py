@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -136,8 +139,13 @@ def search_view(results) -> dict:
     }
 
 
-def sitemap_entries(published: list[tuple[str, str]]) -> list[dict]:
-    """One entry per page language, each listing every language of that page as an alternate."""
+# (endpoint, its URL values other than lang, the date the page last changed or None)
+SitemapItem = tuple[str, dict, date | None]
+
+
+def sitemap_entries(published: list[tuple[str, str]], others: Iterable[SitemapItem] = ()) -> list[dict]:
+    """One entry per page language, each listing every language of that page as an alternate; then each
+    of `others` (endpoint, URL values, date last changed) in every language the site serves."""
     from alliance import i18n
 
     by_slug: dict[str, list[str]] = {}
@@ -145,16 +153,7 @@ def sitemap_entries(published: list[tuple[str, str]]) -> list[dict]:
         by_slug.setdefault(slug, []).append(lang)
     entries = []
     home_langs = [language.code for language in i18n.languages()]
-    for lang in home_langs:
-        entries.append(
-            {
-                "loc": url_for("pages.home", lang=lang, _external=True),
-                "alternates": [
-                    (i18n.REGISTRY[other].html_lang, url_for("pages.home", lang=other, _external=True))
-                    for other in home_langs
-                ],
-            }
-        )
+    entries.extend(_every_language("pages.home", {}, None, home_langs))
     for slug, langs in by_slug.items():
         alternates = [
             (i18n.REGISTRY[lang].html_lang, url_for("pages.page", lang=lang, slug=slug, _external=True))
@@ -165,4 +164,28 @@ def sitemap_entries(published: list[tuple[str, str]]) -> list[dict]:
             entries.append(
                 {"loc": url_for("pages.page", lang=lang, slug=slug, _external=True), "alternates": alternates}
             )
+    entries.extend(sitemap_items(others))
     return entries
+
+
+def sitemap_items(items: Iterable[SitemapItem]) -> list[dict]:
+    """Each (endpoint, URL values, date last changed) in every language the site serves."""
+    from alliance import i18n
+
+    langs = [language.code for language in i18n.languages()]
+    return [
+        entry
+        for endpoint, values, lastmod in items
+        for entry in _every_language(endpoint, values, lastmod, langs)
+    ]
+
+
+def _every_language(endpoint: str, values: dict, lastmod: date | None, langs: list[str]) -> list[dict]:
+    from alliance import i18n
+
+    urls = [(lang, url_for(endpoint, lang=lang, **values, _external=True)) for lang in langs]
+    alternates = [(i18n.REGISTRY[lang].html_lang, href) for lang, href in urls]
+    return [
+        {"loc": href, "alternates": alternates, "lastmod": lastmod.isoformat() if lastmod else None}
+        for _lang, href in urls
+    ]

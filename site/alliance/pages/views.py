@@ -3,7 +3,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from alliance import i18n
-from alliance.cache import cached_page
+from alliance.cache import cacheable, cached_page
+from alliance.database import utcnow
 from alliance.extensions import db
 from alliance.pages import presenters, search, services
 from alliance.search import index
@@ -20,6 +21,7 @@ def root():
 
 
 @bp.get("/<lang>/")
+@cacheable()
 def home():
     def render() -> tuple[str, int]:
         return render_template("pages/home.html", sections=presenters.home_sections()), 200
@@ -47,6 +49,7 @@ def search_page():
 
 
 @bp.get("/<lang>/<slug>")
+@cacheable()
 def page(slug: str):
     lang = i18n.current().code
     version = index.current_version(db.session, "pages-content")
@@ -60,11 +63,60 @@ def page(slug: str):
     return cached_page(version, render)
 
 
+# Each service appears in every language with every other as an alternate: a part holds this many.
+SERVICES_PER_SITEMAP = 200
+
+
 @bp.get("/sitemap.xml")
 def sitemap():
-    entries = presenters.sitemap_entries(services.all_published(db.session))
+    """A sitemap index: the pages' sitemap, then the services' in parts, so none grows without bound."""
+    from alliance.directory.services import sitemap_parts
+
+    parts = sitemap_parts(db.session, SERVICES_PER_SITEMAP)
+    locations = [url_for("pages.sitemap_pages", _external=True)] + [
+        url_for("pages.sitemap_services", part=part, _external=True) for part in range(1, parts + 1)
+    ]
+    xml = render_template("pages/sitemap_index.xml", locations=locations)
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/sitemap-pages.xml")
+def sitemap_pages():
+    from alliance.genetics.services import last_reviewed
+    from alliance.trials.services import sitemap_trials
+
+    reviewed = last_reviewed(db.session)
+    others = [
+        *(("trials.trial", {"trial_id": tid}, day) for tid, day in sitemap_trials(db.session)),
+        ("genetics.tests", {}, reviewed.get("tests")),
+        ("genetics.services", {}, reviewed.get("services")),
+        ("genetics.guide_start", {}, reviewed.get("guide")),
+    ]
+    entries = presenters.sitemap_entries(services.all_published(db.session), others)
     xml = render_template("pages/sitemap.xml", entries=entries)
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/sitemap-services-<int:part>.xml")
+def sitemap_services(part: int):
+    from alliance.directory.services import sitemap_parts, sitemap_services
+
+    if not 1 <= part <= sitemap_parts(db.session, SERVICES_PER_SITEMAP):
+        abort(404)
+    items = [
+        ("directory.service", {"service_id": sid}, day)
+        for sid, day in sitemap_services(db.session, part, SERVICES_PER_SITEMAP)
+    ]
+    xml = render_template("pages/sitemap.xml", entries=presenters.sitemap_items(items))
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt():
+    from alliance.ops.security_txt import security_txt as body
+
+    text = body(current_app.config, url_for("pages.security_txt", _external=True), utcnow())
+    return Response(text, mimetype="text/plain")
 
 
 @bp.get("/robots.txt")

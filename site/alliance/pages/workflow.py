@@ -2,6 +2,12 @@
 
 Every save is a new revision; nothing is overwritten. A save names the revision it started from,
 so a second editor saving over someone else's newer work is told, and loses nothing.
+
+The two-person rule lives here and nowhere else: a revision of a clinical page reaches the public
+only when someone other than its author approved it, whatever made it (the editor, a zip upload,
+a translation file, `flask pages load`), because every path to the public goes through
+`services.make_live`, which asks `check_two_people`. A page's clinical flag changes only here too:
+any publisher can make a page clinical; making a clinical page non-clinical takes a second publisher.
 """
 
 from __future__ import annotations
@@ -129,6 +135,19 @@ def submit_for_review(session: Session, revision_id: int) -> None:
     revision.status = "in_review"
 
 
+SECOND_PERSON = "Clinical pages need a publisher who is not the author to approve them"
+
+
+def check_two_people(session: Session, revision: PageRevision, first_install: bool = False) -> None:
+    """Refuse to make a clinical page's revision live unless someone other than its author approved
+    it. The one exception is a first install, whose pages are the release's reviewed content/."""
+    page = session.get(Page, revision.page_id)
+    if not page.clinical or first_install:
+        return
+    if revision.approved_by_id is None or revision.approved_by_id == revision.author_id:
+        raise WorkflowError(SECOND_PERSON)
+
+
 def approve(session: Session, revision_id: int, approver_id: int) -> None:
     """Approve a revision in review. On clinical pages the approver cannot be its author."""
     revision = _revision(session, revision_id)
@@ -136,7 +155,7 @@ def approve(session: Session, revision_id: int, approver_id: int) -> None:
     if revision.status != "in_review":
         raise WorkflowError("Only a revision in review can be approved")
     if page.clinical and revision.author_id == approver_id:
-        raise WorkflowError("Clinical pages need a publisher who is not the author to approve them")
+        raise WorkflowError(SECOND_PERSON)
     revision.status = "approved"
     revision.approved_by_id = approver_id
     if revision.lang != "en":
@@ -148,6 +167,7 @@ def publish(session: Session, revision_id: int, at: datetime | None = None) -> s
     revision = _revision(session, revision_id)
     if revision.status != "approved":
         raise WorkflowError("Only an approved revision can be published")
+    check_two_people(session, revision)
     if at is not None and at > utcnow():
         revision.publish_at = at
         return "scheduled"
@@ -171,9 +191,52 @@ def publish_due(session: Session, now: datetime | None = None) -> list[int]:
         )
         if moment <= now:
             revision.publish_at = None
-            make_live(session, revision.page_id, revision.lang, revision)
+            try:
+                make_live(session, revision.page_id, revision.lang, revision)
+            except WorkflowError:
+                # The page became clinical after a self-approval: it goes back for a second person.
+                revision.status, revision.approved_by_id = "in_review", None
+                continue
             published.append(revision.id)
     return published
+
+
+def make_clinical(session: Session, slug: str) -> None:
+    """Mark a page clinical: from now on its changes need a second person. Any publisher can."""
+    page = _page(session, slug)
+    if page.clinical:
+        raise WorkflowError("This page is already clinical")
+    page.clinical = True
+    page.clinical_change_by_id = page.clinical_change_at = None
+
+
+def request_not_clinical(session: Session, slug: str, user_id: int) -> None:
+    """Ask for a clinical page to stop being clinical; a second publisher decides."""
+    page = _page(session, slug)
+    if not page.clinical:
+        raise WorkflowError("This page is not clinical")
+    if page.clinical_change_by_id is not None:
+        raise WorkflowError("Someone has already asked for this page to stop being clinical")
+    page.clinical_change_by_id, page.clinical_change_at = user_id, utcnow()
+
+
+def approve_not_clinical(session: Session, slug: str, user_id: int) -> None:
+    """A second publisher agrees: the page stops being clinical."""
+    page = _page(session, slug)
+    if not page.clinical or page.clinical_change_by_id is None:
+        raise WorkflowError("Nobody has asked for this page to stop being clinical")
+    if page.clinical_change_by_id == user_id:
+        raise WorkflowError("A publisher other than the one who asked must agree to this")
+    page.clinical = False
+    page.clinical_change_by_id = page.clinical_change_at = None
+
+
+def withdraw_not_clinical(session: Session, slug: str) -> None:
+    """Drop a request for a clinical page to stop being clinical; the page stays clinical."""
+    page = _page(session, slug)
+    if page.clinical_change_by_id is None:
+        raise WorkflowError("Nobody has asked for this page to stop being clinical")
+    page.clinical_change_by_id = page.clinical_change_at = None
 
 
 def unpublish(session: Session, slug: str, lang: str) -> None:

@@ -57,8 +57,11 @@ def _dir_for(index_dir: str, name: str, token: str) -> Path:
     return Path(index_dir) / f"{name}.{token}"
 
 
-def build(session: Session, index_dir: str, name: str, token: str) -> Path:
-    """Write the index for `token` next to the old one, then move it into place in one rename."""
+def build(
+    session: Session, index_dir: str, name: str, token: str, progress: Callable[[int], None] | None = None
+) -> Path:
+    """Write the index for `token` next to the old one, then move it into place in one rename.
+    `progress`, when given, is called with 1 for each document added."""
     definition = REGISTRY[name]
     target = _dir_for(index_dir, name, token)
     if target.exists():
@@ -70,6 +73,8 @@ def build(session: Session, index_dir: str, name: str, token: str) -> Path:
     writer = ix.writer(limitmb=128)
     for document in definition.documents(session):
         writer.add_document(**document)
+        if progress:
+            progress(1)
     writer.commit()
     try:
         staging.rename(target)
@@ -88,13 +93,19 @@ def _remove_old(index_dir: str, name: str, keep: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def rebuild(session: Session, index_dir: str, names: Iterable[str] | None = None) -> dict[str, int]:
-    """Rebuild indexes from the database under a new version; returns {name: version}."""
+def rebuild(
+    session: Session,
+    index_dir: str,
+    names: Iterable[str] | None = None,
+    progress: Callable[[str], Callable[[int], None]] | None = None,
+) -> dict[str, int]:
+    """Rebuild indexes from the database under a new version; returns {name: version}.
+    `progress(name)`, when given, returns the per-document callback for that index's build."""
     built = {}
     for name in names or list(REGISTRY):
         version = bump(session, name)
         session.commit()
-        build(session, index_dir, name, current_token(session, name))
+        build(session, index_dir, name, current_token(session, name), progress(name) if progress else None)
         built[name] = version
     return built
 

@@ -713,8 +713,8 @@ def fill_survey(session: Session, survey: Survey, record: dict) -> None:
 
 
 def seed_surveys(session: Session, content_dir: Path) -> tuple[int, str]:
-    """Load content/surveys/*.json. Idempotent: an unchanged file is skipped; a survey with responses
-    is never replaced (its questions are locked)."""
+    """Add the surveys in content/surveys/*.json that the site lacks. A survey it has (by slug) is
+    never replaced or given a new version, whatever its file says. Idempotent."""
     folder = Path(content_dir) / "surveys"
     outcomes: dict[str, int] = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -730,7 +730,13 @@ def seed_surveys(session: Session, content_dir: Path) -> tuple[int, str]:
             .order_by(Survey.version.desc())
             .limit(1)
         )
-        outcome = "unchanged" if current == digest else load_record(session, record, digest)
+        exists = session.scalar(select(Survey.id).where(Survey.slug == record["slug"]).limit(1))
+        if current == digest:
+            outcome = "unchanged"
+        elif exists is not None:
+            outcome = "kept"  # staff may have edited, opened or answered it: never replaced
+        else:
+            outcome = load_record(session, record, digest)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     session.commit()
     changed = outcomes.get("created", 0) + outcomes.get("updated", 0)

@@ -24,6 +24,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0
     outside_area: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -32,8 +33,9 @@ class ImportReport:
         return self.created + self.updated
 
     def summary(self) -> str:
+        kept = f"{self.kept} kept as they are, " if self.kept else ""
         return (
-            f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged, {kept}"
             f"{self.outside_area} with no site in the area, {len(self.skipped)} skipped"
         )
 
@@ -125,12 +127,15 @@ def _snapshot(trial: Trial) -> tuple:
     )
 
 
-def upsert(session: Session, record: TrialRecord) -> str:
-    """Create or update one trial by registry id; returns 'created', 'updated' or 'unchanged'."""
+def upsert(session: Session, record: TrialRecord, only_new: bool = False) -> str:
+    """Create or update one trial by registry id; returns 'created', 'updated' or 'unchanged'.
+    With only_new (seeding) a trial the site already has is left as it is: 'kept'."""
     trial = session.scalar(
         select(Trial).where(Trial.registry_id == record.registry_id).options(selectinload(Trial.sites))
     )
     outcome = "updated"
+    if trial is not None and only_new:
+        return "kept"
     if trial is None:
         trial = Trial(registry_id=record.registry_id)
         session.add(trial)
@@ -153,7 +158,7 @@ def upsert(session: Session, record: TrialRecord) -> str:
     return outcome
 
 
-def import_studies(session: Session, items, area: Area) -> ImportReport:
+def import_studies(session: Session, items, area: Area, only_new: bool = False) -> ImportReport:
     """Import (label, study) pairs: each bad one is reported and skipped; the rest carry on."""
     report = ImportReport()
     for label, study in items:
@@ -168,7 +173,7 @@ def import_studies(session: Session, items, area: Area) -> ImportReport:
         if record is None:
             report.outside_area += 1
             continue
-        outcome = upsert(session, record)
+        outcome = upsert(session, record, only_new)
         setattr(report, outcome, getattr(report, outcome) + 1)
     session.flush()
     return report
@@ -182,13 +187,15 @@ def import_path(session: Session, path: Path, area: Area) -> ImportReport:
 
 
 def seed_trials(session: Session, content_dir: Path) -> tuple[int, str]:
-    """Seeder: load content/trials/ (the example studies). Idempotent."""
+    """Seeder: add the example studies in content/trials/ that the site does not have. A trial it
+    has (perhaps edited by staff or imported since) is never changed. Idempotent."""
     from flask import current_app
 
     folder = content_dir / "trials"
     if not folder.is_dir():
         return 0, "no content/trials folder"
-    report = import_studies(session, studies_in(folder), area_from_config(current_app.config, content_dir))
+    area = area_from_config(current_app.config, content_dir)
+    report = import_studies(session, studies_in(folder), area, only_new=True)
     session.commit()
     return report.changed, report.summary()
 
@@ -382,6 +389,12 @@ def find_trials(session: Session, filters: Filters, page: int = 1, per_page: int
 
 def get_trial(session: Session, trial_id: int) -> Trial | None:
     return session.scalar(select(Trial).where(Trial.id == trial_id).options(selectinload(Trial.sites)))
+
+
+def sitemap_trials(session: Session) -> list[tuple[int, date]]:
+    """(id, date its record last changed here) of every trial recruiting locally, as the listings show."""
+    trials = session.scalars(select(Trial).options(selectinload(Trial.sites)).order_by(Trial.id))
+    return [(trial.id, trial.imported_at.date()) for trial in trials if is_recruiting_locally(trial)]
 
 
 def is_recruiting_locally(trial: Trial) -> bool:

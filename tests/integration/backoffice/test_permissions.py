@@ -26,6 +26,7 @@ SAMPLE_VALUES = {
     "theme_id": "999999",
     "fmt": "csv",
     "reference": "NOSUCHREF",
+    "message_id": "999999",
 }
 SESSION_ENDING = {"backoffice.sign_out", "backoffice.sign_out_everywhere"}
 
@@ -54,6 +55,8 @@ def test_the_walk_covers_the_routes_that_matter(app):
         "backoffice.users",
         "backoffice.audit_log",
         "backoffice.sign_in",
+        "backoffice.mail_outbox",
+        "backoffice.mail_decide",
     } <= endpoints
 
 

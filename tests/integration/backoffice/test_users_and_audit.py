@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from alliance.accounts.models import AuditEvent, StaffUser
 from alliance.accounts.services import audit, safe_cell
 from tests.factories import make_staff
-from tests.integration.backoffice.conftest import signed_in_client, submit
+from tests.integration.backoffice.conftest import send_mail, signed_in_client, submit
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def admin(app, session):
     return signed_in_client(app, user)
 
 
-def test_an_administrator_adds_an_account_and_the_person_is_emailed_a_link(admin, session, smtp):
+def test_an_administrator_adds_an_account_and_the_person_is_emailed_a_link(app, admin, session, smtp):
     response = submit(
         admin,
         "/backoffice/users/new",
@@ -26,6 +26,7 @@ def test_an_administrator_adds_an_account_and_the_person_is_emailed_a_link(admin
     assert response.status_code == 302
     person = session.scalar(select(StaffUser).where(StaffUser.email == "priya@example.nhs.uk"))
     assert person.role_set == {"editor", "publisher"} and not person.totp_confirmed
+    send_mail(app)
     assert smtp.messages[-1].rcpt_tos == ["priya@example.nhs.uk"]
     assert "/backoffice/password-reset/" in smtp.last_body()
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create")).one()

@@ -43,26 +43,24 @@ def test_seeding_twice_changes_nothing_the_second_time(session, content_dir):
     before = row_counts(session)
     again, summary = services.seed_genetics(session, content_dir)
     assert changed == 8 + 18 + 3
-    assert again == 0 and "0 records changed" in summary
+    assert again == 0 and "0 records added" in summary
     assert row_counts(session) == before
 
 
-def test_a_staff_edit_survives_a_reseed_until_the_content_file_changes(session, seeded):
+def test_a_staff_edit_survives_a_reseed_even_when_the_content_file_changes(session, seeded):
     row = session.scalar(select(GeneticTest).where(GeneticTest.code == "R430"))
     row.summary = "Edited by staff."
     session.commit()
-    services.seed_genetics(session, seeded)
-    session.expire_all()
-    assert session.scalar(select(GeneticTest.summary).where(GeneticTest.code == "R430")) == "Edited by staff."
-
     path = seeded / "genetics" / "tests.json"
     data = json.loads(path.read_text())
     next(t for t in data["tests"] if t["code"] == "R430")["summary"] = "Changed in content."
+    data["tests"].append({**data["tests"][0], "code": "R999", "name": "A test new in content"})
     path.write_text(json.dumps(data))
     assert services.seed_genetics(session, seeded)[0] == 1
     session.expire_all()
+    assert session.scalar(select(GeneticTest.summary).where(GeneticTest.code == "R430")) == "Edited by staff."
     assert (
-        session.scalar(select(GeneticTest.summary).where(GeneticTest.code == "R430")) == "Changed in content."
+        session.scalar(select(GeneticTest.name).where(GeneticTest.code == "R999")) == "A test new in content"
     )
 
 

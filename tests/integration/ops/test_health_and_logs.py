@@ -165,4 +165,4 @@ def test_metrics_count_requests_per_endpoint_and_status(app, client):
     text_ = body.get_data(as_text=True)
     assert 'alliance_requests_total{endpoint="ops.healthz",status="200"' in text_
     assert 'endpoint="none",status="405"' in text_
-    assert 'alliance_request_duration_seconds_bucket{endpoint="ops.healthz",status="200"' in text_
+    assert 'alliance_request_duration_seconds_bucket{endpoint="ops.healthz",le="+Inf",status="200"}' in text_

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from alliance.pages import content, services
 from alliance.pages.models import Page, PageRevision
+from tests.integration.conftest import load_with_second_person
 
 
 def count(session, model) -> int:
@@ -23,12 +24,12 @@ def test_seeding_an_unchanged_tree_again_creates_nothing(session, content_dir):
     assert changed == 0 and count(session, PageRevision) == 3
 
 
-def test_a_changed_file_creates_a_new_revision_and_keeps_the_old_one(session, content_dir):
+def test_loading_a_changed_file_creates_a_new_revision_and_keeps_the_old_one(session, content_dir):
     services.seed_pages(session, content_dir)
     path = content_dir / "pages/example/en.md"
     path.write_text(path.read_text().replace("Screening checks", "Bowel screening checks"))
-    changed, _summary = services.seed_pages(session, content_dir)
-    assert changed == 1
+    report = load_with_second_person(session, content_dir)
+    assert [(c.name, c.kind) for c in report.applied] == [("example/en", services.CHANGED)]
     numbers = session.scalars(
         select(PageRevision.number).where(
             PageRevision.lang == "en",
@@ -65,7 +66,7 @@ def test_translations_go_out_of_date_when_the_english_page_changes(session, cont
     assert statuses[("example", "pl")]["status"] == "missing"
     path = content_dir / "pages/example/en.md"
     path.write_text(path.read_text().replace("Screening checks", "The test checks"))
-    services.seed_pages(session, content_dir)
+    load_with_second_person(session, content_dir)
     statuses = {(row["slug"], row["lang"]): row for row in services.translation_status(session, ["en", "ur"])}
     assert statuses[("example", "ur")]["status"] == "out-of-date"
     assert services.get_page(session, "example", "ur").out_of_date
@@ -97,11 +98,11 @@ def test_staff_commands_report_overdue_pages_and_translation_status(app, runner,
     assert exported.exit_code == 0 and "Wrote 3 page files" in exported.output
 
 
-def test_a_reseeded_page_supersedes_its_old_revision(session, content_dir):
+def test_a_page_loaded_from_a_changed_file_supersedes_its_old_revision(session, content_dir):
     services.seed_pages(session, content_dir)
     path = content_dir / "pages/example/en.md"
     path.write_text(path.read_text().replace("Screening checks", "The test checks"))
-    services.seed_pages(session, content_dir)
+    load_with_second_person(session, content_dir)
     statuses = sorted(
         session.scalars(
             select(PageRevision.status).where(

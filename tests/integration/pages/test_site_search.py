@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from alliance.pages import services, workflow
 from alliance.pages.models import Page, PageLocale, PageRevision
+from tests.factories import make_staff
 
 
 def results_of(client, url) -> str:
@@ -79,7 +80,10 @@ def test_a_newly_published_revision_is_found_by_the_next_search(client, seeded, 
         next_review_due=old.next_review_due,
         sources=json.loads(old.sources),
     )
-    revision_id = workflow.save_draft(session, "example", "en", draft, None, old.id)
+    author, approver = make_staff(session, roles="publisher"), make_staff(session, roles="publisher")
+    revision_id = workflow.save_draft(session, "example", "en", draft, author.id, old.id)
+    workflow.submit_for_review(session, revision_id)
+    workflow.approve(session, revision_id, approver.id)
     services.make_live(session, page.id, "en", session.get(PageRevision, revision_id))
     session.commit()
     main = results_of(client, "/en/search?q=marmalade")

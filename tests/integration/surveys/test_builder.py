@@ -192,7 +192,9 @@ def test_seeding_still_loads_and_the_seeded_survey_can_be_copied(session):
     assert (
         builder.export_record(session, copy.id)["pages"] == builder.export_record(session, seeded.id)["pages"]
     )
-    assert services.seed_surveys(session, CONTENT)[1] in ("1 updated", "1 unchanged")
+    # The staff's new version is the survey's newest: seeding again keeps it, never replaces it.
+    assert services.seed_surveys(session, CONTENT) == (0, "1 kept")
+    assert session.scalars(select(Survey.id).order_by(Survey.version.desc())).first() == copy.id
 
 
 # The back-office pages --------------------------------------------------------------------------------

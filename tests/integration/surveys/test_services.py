@@ -49,7 +49,15 @@ def test_a_survey_with_responses_is_not_replaced_by_the_seeder(session, survey):
     services.submit(session, survey, "en", services.new_token(), ANSWERS, {}, CONTENT)
     session.execute(Survey.__table__.update().values(source_hash="changed"))
     session.commit()
-    assert services.seed_surveys(session, CONTENT) == (0, "1 locked")
+    assert services.seed_surveys(session, CONTENT) == (0, "1 kept")
+
+
+def test_a_survey_the_site_has_is_never_replaced_by_the_seeder_even_when_its_file_changed(session, survey):
+    session.execute(Survey.__table__.update().values(source_hash="changed"))
+    session.commit()
+    versions = session.scalars(select(Survey.version)).all()
+    assert services.seed_surveys(session, CONTENT) == (0, "1 kept")
+    assert session.scalars(select(Survey.version)).all() == versions
 
 
 def test_a_language_with_any_text_missing_cannot_be_offered(session, survey):

@@ -1,5 +1,6 @@
 """The content store format: parse, validate and write back byte for byte."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -61,3 +62,49 @@ def _all_files(root: Path) -> list[Path]:
 def test_every_content_file_is_in_canonical_form_so_export_is_byte_for_byte(path):
     text = path.read_text(encoding="utf-8")
     assert content.dump(content.parse(text, path.parent.name, path.stem)) == text
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "message"),
+    [
+        ("title: &t Title\nsummary: *t\nsection: help", "line 2: YAML anchors and aliases"),
+        ("title: T\nsection: help\nsources:\n- &s {title: x, url: 'https://a.example'}\n- *s", "line 5"),
+        ("title: T\nsummary: " + "s" * 601 + "\nsection: help", "'summary' is longer than 600"),
+        ("title: T\nsection: help\nowner: " + "o" * 121, "'owner' is longer than 120"),
+        ("title: T\nsection: help\ntranslated_from: " + "a" * 13, "'translated_from' is longer than 12"),
+        ("title: T\nsection: help\norder: -1", "'order' must be between 0 and 100000"),
+        (
+            "title: T\nsection: help\nsources:\n" + "- {title: x, url: 'https://a.example'}\n" * 51,
+            "at most 50 sources",
+        ),
+        ("title: T\nsection: help\nsources:\n- {title: x, url: 'https://" + "a" * 2000 + "'}", "source url"),
+        ("title: T\nsection: help\n1: one", "unknown front matter keys: 1"),
+        ("title: T\nsection: help\neasy_read: {a: 1}", "'easy_read' must be the slug of a page"),
+        ("title: T\nsection: help\nreview_status: [x]", "review_status must be one of"),
+        ("title: T\nsection: help\ntranslator_note: [x]", "'translator_note' must be text"),
+    ],
+    ids=["alias", "anchor in a list", "summary", "owner", "translated_from", "order", "sources", "url"]
+    + ["number key", "easy read", "review status", "note"],
+)
+def test_front_matter_with_anchors_aliases_or_oversize_fields_is_refused_naming_the_line_or_field(
+    front_matter, message
+):
+    with pytest.raises(content.ContentError, match=re.escape(message)):
+        content.parse(f"---\n{front_matter}\n---\nbody", "slug", "en")
+
+
+def test_a_content_file_over_the_size_limit_is_refused_before_its_yaml_is_read():
+    text = "---\ntitle: T\nsection: help\n---\n" + "w" * content.MAX_FILE_BYTES
+    with pytest.raises(content.ContentError, match="the file is over 256 KB"):
+        content.parse(text, "slug", "en")
+
+
+def test_every_reader_of_content_files_loads_front_matter_through_the_one_function(tmp_path):
+    # read_tree (seed, flask pages load, the zip import) refuses an alias as parse does.
+    folder = tmp_path / "pages" / "slug"
+    folder.mkdir(parents=True)
+    (folder / "en.md").write_text("---\ntitle: &t T\nsummary: *t\nsection: help\n---\nbody\n")
+    pages, errors = content.read_tree(tmp_path)
+    assert pages == [] and errors == [
+        "pages/slug/en.md: line 2: YAML anchors and aliases (& and *) are not allowed"
+    ]
