@@ -195,7 +195,12 @@ def _from_feed(list_records: Callable[..., dict], shapes: dict, kind: str, most:
     feed = feeds.Feed(feeds.feed_name(list_records, shapes), list_records, tuple(sorted(shapes.items())))
     if kind == "json":
         page, per_page = _paging(most)  # a bad page is a 400 before any file is built
-    built = feeds.ensure(db.session, current_app.config["SEARCH_INDEX_DIR"], feed)
+    built = feeds.ensure(
+        db.session,
+        current_app.config["SEARCH_INDEX_DIR"],
+        feed,
+        rebuild=current_app.extensions["db"]["sessionmaker"],
+    )
     gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     if kind == "ndjson":
         return _ndjson_file(built, gzip)

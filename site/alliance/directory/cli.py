@@ -37,7 +37,7 @@ def import_command(path: Path, dry_run: bool) -> None:
     if report.changed and not dry_run:
         # The API's whole-directory feeds, ready before their first reader asks.
         built = feeds.build_all(db.session, current_app.config["SEARCH_INDEX_DIR"])
-        click.echo(f"Built {len(built)} ORUK feed files for the new version of the directory.")
+        to_stderr(f"built {len(built)} ORUK feed files for the new version of the directory")
 
 
 @directory_cli.command("export")

@@ -202,24 +202,37 @@ def _newest(folder: Path, name: str) -> Path | None:
     return next((path for path in files if path.with_suffix(".idx").exists()), None)
 
 
-def ensure(session: Session, index_dir: str, feed: Feed, wait: bool = False) -> Built:
+def ensure(
+    session: Session,
+    index_dir: str,
+    feed: Feed,
+    wait: bool = False,
+    rebuild: Callable[[], Session] | None = None,
+) -> Built:
     """The feed for the directory as it is now, built here first if no worker on this node has yet.
 
-    While another worker builds it, the previous version is returned at once if there is one (unless
-    `wait`); with none, workers asking at once wait for the one building it and read what it wrote."""
+    A reader never waits for a build while an older version exists: it gets that version at once and,
+    given `rebuild` (a maker of database sessions), the new version is built in a background thread,
+    under the same lock, for the readers after it. Only the very first build of a feed on a node (or
+    `wait`, used by imports and `flask directory feeds`) happens on the caller's time."""
     current = version(session)
     folder = _folder(index_dir)
     target = folder / f"{feed.name}.{current}.ndjson"
     if target.exists():
         return Built(target, current)
+    previous = None if wait else _newest(folder, feed.name)
+    if previous is not None:
+        if rebuild is not None:
+            threading.Thread(
+                target=_build_in_background, args=(rebuild, index_dir, feed), daemon=True
+            ).start()
+        return Built(previous, previous.name.split(".")[1])
+    return _build(session, folder, feed, current, target)
+
+
+def _build(session: Session, folder: Path, feed: Feed, current: str, target: Path) -> Built:
     with (folder / f".{feed.name}.lock").open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            previous = None if wait else _newest(folder, feed.name)
-            if previous is not None:
-                return Built(previous, previous.name.split(".")[1])
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not target.exists():
                 started = time.perf_counter()
@@ -234,6 +247,25 @@ def ensure(session: Session, index_dir: str, feed: Feed, wait: bool = False) -> 
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return Built(target, current)
+
+
+def _build_in_background(make_session: Callable[[], Session], index_dir: str, feed: Feed) -> None:
+    """Build the current version unless another worker is already at it (it will write the same file)."""
+    folder = _folder(index_dir)
+    with (folder / f".{feed.name}.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    session = make_session()
+    try:
+        current = version(session)
+        _build(session, folder, feed, current, folder / f"{feed.name}.{current}.ndjson")
+    except Exception:
+        logger.exception("feed build failed: %s", feed.name)
+    finally:
+        session.close()
 
 
 def build_all(session: Session, index_dir: str) -> list[Built]:
