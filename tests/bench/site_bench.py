@@ -124,6 +124,10 @@ def run(label: str, url: str, args: argparse.Namespace, work: Path, script: Path
         # few seconds and measure start-up; a real site serves that many requests in hours.
         "GUNICORN_MAX_REQUESTS": "0",
     }
+    if args.redis_url:  # several workers share their rate limits through Redis, as production requires
+        env |= {"REDIS_URL": args.redis_url, "REDIS_KEY_PREFIX": f"site-bench-{secrets.token_hex(4)}:"}
+    else:
+        env["WEB_CONCURRENCY"] = "1"
     flask(env, "db", "upgrade")
     flask(env, "seed")
     log = work / f"gunicorn-{label}.log"
@@ -154,6 +158,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="measured runs per URL; the median is shown")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", help="a PostgreSQL URL whose public schema may be dropped")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/0",
+        help="Redis for rate limits and the page cache (without it gunicorn runs one worker); '' for none",
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="site-bench-"))

@@ -338,7 +338,7 @@ def run(label: str, url: str, args: argparse.Namespace, work: Path) -> bool:
         "TRUSTED_PROXIES": "1",
         "GUNICORN_LOG_LEVEL": "warning",
     }
-    if args.redis_url and label != "sqlite":
+    if args.redis_url:
         env |= {"REDIS_URL": args.redis_url, "REDIS_KEY_PREFIX": f"ops-bench-{secrets.token_hex(4)}:"}
     flask(env, "db", "upgrade")
     flask(env, "seed")
@@ -422,7 +422,9 @@ def main() -> None:
     parser.add_argument("--submitters", type=int, default=50)
     parser.add_argument("--double-every", type=int, default=5, help="one journey in N double-posts")
     parser.add_argument("--database-url", help="a PostgreSQL URL whose public schema may be dropped")
-    parser.add_argument("--redis-url", help="Redis for rate limits and the page cache in the PostgreSQL run")
+    parser.add_argument(
+        "--redis-url", help="Redis for rate limits and the page cache; without it gunicorn runs one worker"
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (databases, logs)")
     args = parser.parse_args()
