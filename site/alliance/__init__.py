@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     init_jinja(app)  # first: extensions below touch app.jinja_env, which freezes its options
     init_extensions(app)
     init_security(app)
+    init_hosts(app)
     init_assets(app)
     setup_blueprints(app)
     register_errorhandlers(app)
@@ -46,6 +47,12 @@ def init_security(app: Flask) -> None:
     from alliance import security
 
     security.init_app(app)
+
+
+def init_hosts(app: Flask) -> None:
+    from alliance import hosts
+
+    hosts.init_app(app)
 
 
 def init_assets(app: Flask) -> None:

@@ -25,6 +25,7 @@ def test_production_refuses_debug_mode(monkeypatch):
 
 def test_production_sets_secure_cookies_and_hsts(monkeypatch):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
     app = create_app("production", {"DATABASE_URL": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -45,6 +46,7 @@ def test_the_development_default_database_is_sqlite_under_instance():
 
 def _production(monkeypatch, **settings):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
     for name, value in settings.items():
         monkeypatch.setattr(config.ProductionConfig, name, value, raising=False)
 

@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
 from alliance.directory import oruk, places
 from alliance.directory.publishing import openapi_info
 from alliance.directory.spec import OPENAPI
 from alliance.extensions import csrf, db
+from alliance.hosts import external_url
 from alliance.licence import OGL
 
 bp = Blueprint("oruk", __name__, url_prefix="/api/oruk")
@@ -179,7 +180,7 @@ def api_details():
         {
             "version": oruk.VERSION,
             "profile": oruk.PROFILE,
-            "openapi_url": url_for("oruk.openapi", _external=True),
+            "openapi_url": external_url("oruk.openapi"),
             "license": dict(OGL),
         }
     )
@@ -195,10 +196,8 @@ def _openapi() -> dict:
 @bp.get("/openapi.json")
 def openapi():
     document = dict(_openapi())
-    document["info"] = openapi_info(
-        document["info"], current_app.config, url_for("pages.home", _external=True)
-    )
-    document["servers"] = [{"url": url_for("oruk.api_details", _external=True).rstrip("/")}]
+    document["info"] = openapi_info(document["info"], current_app.config, external_url("pages.home"))
+    document["servers"] = [{"url": external_url("oruk.api_details").rstrip("/")}]
     return jsonify(document)
 
 
