@@ -64,12 +64,23 @@ class HostLayer:
 
     def __init__(self, flask_app: Flask, wsgi_app):
         self.flask_app, self.wsgi_app = flask_app, wsgi_app
-        self.trusted = trusted_hosts(flask_app.config)
-        self.own_host = site_host(flask_app.config["SITE_URL"])
+        self._settings: tuple | None = None
+        self.trusted: list[str] = []
+        self.own_host = ""
+
+    def _current(self) -> None:
+        """Follow the configuration (tests change it on a running app); Werkzeug's list is the same one."""
+        config = self.flask_app.config
+        settings = (config["SITE_URL"], config.get("ALLIANCE_TRUSTED_HOSTS"))
+        if settings != self._settings:
+            self.trusted, self.own_host = trusted_hosts(config), site_host(config["SITE_URL"])
+            config["TRUSTED_HOSTS"] = self.trusted
+            self._settings = settings
 
     def __call__(self, environ, start_response):
         from alliance.ops.requestlog import ENVIRON_ENDPOINT
 
+        self._current()
         try:
             host = get_host(environ)
         except (UnicodeError, ValueError):
@@ -90,10 +101,10 @@ def _refuse_unknown_host(_endpoint, _values) -> None:
 def init_app(app: Flask) -> None:
     """Refuse before anything else runs for the request (URL value preprocessors come first of all).
 
-    Werkzeug checks the same list (TRUSTED_HOSTS) for anything that reaches Flask another way.
+    Werkzeug checks the same list (TRUSTED_HOSTS, derived here and kept in step by HostLayer) for
+    anything that reaches Flask another way.
     """
-    if app.config.get("TRUSTED_HOSTS") is None:
-        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.url_value_preprocessors.setdefault(None, []).insert(0, _refuse_unknown_host)
     app.add_template_global(external_url)
     app.add_template_global(site_url)
