@@ -125,3 +125,38 @@ def test_an_unknown_mail_transport_is_refused(monkeypatch):
     monkeypatch.setattr(config.DevelopmentConfig, "MAIL_TRANSPORT", "carrier-pigeon")
     with pytest.raises(config.ConfigError, match="MAIL_TRANSPORT"):
         create_app("development")
+
+
+def test_production_refuses_to_start_without_a_site_url(monkeypatch):
+    _production(monkeypatch, SITE_URL=None)
+    with pytest.raises(config.ConfigError, match="SITE_URL must be set in production") as error:
+        create_app("production", {"DATABASE_URL": "sqlite://"})
+    assert "docs/deploy.md" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "www.example.nhs.uk",
+        "ftp://www.example.nhs.uk",
+        "https://www.example.nhs.uk/cancer",
+        "https://www.example.nhs.uk/?a=1",
+        "https://user@www.example.nhs.uk",
+        "https://www.example.nhs.uk:port",
+        "https://",
+    ],
+)
+def test_a_site_url_that_is_not_a_scheme_and_host_is_refused(monkeypatch, value):
+    _production(monkeypatch, SITE_URL=value)
+    with pytest.raises(config.ConfigError, match="is not a site address"):
+        create_app("production", {"DATABASE_URL": "sqlite://"})
+
+
+def test_the_trusted_hosts_are_the_site_urls_host_and_the_extra_list(monkeypatch):
+    _production(
+        monkeypatch,
+        SITE_URL="https://www.Example.nhs.uk:8443/",
+        ALLIANCE_TRUSTED_HOSTS=" old.example.nhs.uk ,",
+    )
+    app = create_app("production", {"DATABASE_URL": "sqlite://"})
+    assert app.config["TRUSTED_HOSTS"] == ["www.example.nhs.uk", "old.example.nhs.uk"]
