@@ -20,6 +20,8 @@ from flask import Flask, abort, current_app, request, url_for
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wsgi import get_host
 
+from alliance.ops.requestlog import ENVIRON_ENDPOINT
+
 # Environ keys: the Host a request was refused for, and the endpoint name the request log records.
 ENVIRON_REFUSED = "alliance.refused_host"
 REFUSED_ENDPOINT = "refused-host"
@@ -78,8 +80,6 @@ class HostLayer:
             self._settings = settings
 
     def __call__(self, environ, start_response):
-        from alliance.ops.requestlog import ENVIRON_ENDPOINT
-
         self._current()
         try:
             host = get_host(environ)
