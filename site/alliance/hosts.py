@@ -64,11 +64,15 @@ def host_allowed(host: str | None, trusted: list[str]) -> bool:
 class HostLayer:
     """WSGI layer in front of the page cache: requests for unknown hosts never reach a cached page."""
 
+    # Verdicts on the Host values seen last (a handful in practice), so a cache hit costs a dict lookup.
+    MAX_VERDICTS = 64
+
     def __init__(self, flask_app: Flask, wsgi_app):
         self.flask_app, self.wsgi_app = flask_app, wsgi_app
         self._settings: tuple | None = None
         self.trusted: list[str] = []
         self.own_host = ""
+        self._verdicts: dict[str, bool] = {}
 
     def _current(self) -> None:
         """Follow the configuration (tests change it on a running app); Werkzeug's list is the same one."""
@@ -77,7 +81,17 @@ class HostLayer:
         if settings != self._settings:
             self.trusted, self.own_host = trusted_hosts(config), site_host(config["SITE_URL"])
             config["TRUSTED_HOSTS"] = self.trusted
+            self._verdicts = {}
             self._settings = settings
+
+    def allowed(self, host: str) -> bool:
+        verdict = self._verdicts.get(host)
+        if verdict is None:
+            verdict = host_allowed(host, self.trusted)
+            if len(self._verdicts) >= self.MAX_VERDICTS:
+                self._verdicts = {}
+            self._verdicts[host] = verdict
+        return verdict
 
     def __call__(self, environ, start_response):
         self._current()
@@ -85,7 +99,7 @@ class HostLayer:
             host = get_host(environ)
         except (UnicodeError, ValueError):
             host = ""
-        if not host_allowed(host, self.trusted):
+        if not self.allowed(host):
             environ["HTTP_HOST"] = self.own_host
             if environ.get("PATH_INFO") not in ANY_HOST_PATHS:
                 environ[ENVIRON_REFUSED] = True
