@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -39,6 +40,12 @@ class Config:
     # gunicorn worker processes on this node: ops/gunicorn_conf.py sets GUNICORN_WORKERS from its own
     # setting (WEB_CONCURRENCY) before the workers start; 1 anywhere else (flask run, flask commands).
     WEB_WORKERS = int(_env("GUNICORN_WORKERS", "1"))
+    # The site's public address, scheme://host[:port]: every link that leaves the site (canonical links,
+    # sitemaps, emails, the API's own address) is built from it, never from the request's Host header,
+    # and requests naming another host are refused. ALLIANCE_TRUSTED_HOSTS (comma-separated) names more
+    # hosts to answer, e.g. the old domain or "www." form while it redirects; see docs/deploy.md.
+    SITE_URL = _env("SITE_URL")
+    ALLIANCE_TRUSTED_HOSTS = _env("ALLIANCE_TRUSTED_HOSTS", "")
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     # /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served.
@@ -134,18 +141,24 @@ class Config:
     def check(cls) -> None:
         """Refuse unsafe settings; each environment adds its own rules."""
         _check_mail(cls)
+        _check_site_url(cls)
 
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = _env("SECRET_KEY", "development-only-key-not-secret")
     DEBUG = _env("FLASK_DEBUG") == "1"
+    SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")
+    ALLIANCE_TRUSTED_HOSTS = _env("ALLIANCE_TRUSTED_HOSTS", "localhost")
 
 
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-only-key"
+    # Flask's test client names the host "localhost"; browser tests' servers listen on 127.0.0.1.
+    SITE_URL = "http://127.0.0.1:5000"
+    ALLIANCE_TRUSTED_HOSTS = "localhost"
     DATABASE_URL = _env("TEST_DATABASE_URL", "sqlite://")
     # Outside services point at addresses that fail loudly if a test reaches them by mistake.
     REDIS_URL = None
@@ -188,6 +201,13 @@ class ProductionConfig(Config):
                 "Set REDIS_URL to a Redis server the workers share, or WEB_CONCURRENCY=1 "
                 "(see docs/deploy.md)."
             )
+        if not cls.SITE_URL:
+            raise ConfigError(
+                "SITE_URL must be set in production to the site's public address, e.g. "
+                "https://www.example-cancer-alliance.nhs.uk: links in pages, sitemaps and emails are built "
+                "from it, and requests naming any other host are refused (see docs/deploy.md)."
+            )
+        _check_site_url(cls)
 
 
 def _check_mail(cls: type[Config]) -> None:
@@ -198,6 +218,29 @@ def _check_mail(cls: type[Config]) -> None:
     if cls.MAIL_TRANSPORT == "notify" and not cls.NOTIFY_TEMPLATE_ID:
         raise ConfigError(
             "MAIL_TRANSPORT=notify needs NOTIFY_TEMPLATE_ID (see docs/deploy.md, Outgoing mail)."
+        )
+
+
+def _check_site_url(cls: type[Config]) -> None:
+    if not cls.SITE_URL:
+        return
+    try:
+        parts = urlsplit(cls.SITE_URL)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(
+            f"SITE_URL={cls.SITE_URL!r} is not a site address: give the scheme and host only, "
+            "e.g. https://www.example-cancer-alliance.nhs.uk (a port may follow the host; no path)."
         )
 
 

@@ -18,6 +18,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     init_inputs(app)  # before the extensions' request hooks and before any route is added
     init_extensions(app)
     init_security(app)
+    init_hosts(app)
     init_assets(app)
     setup_blueprints(app)
     register_errorhandlers(app)
@@ -53,6 +54,12 @@ def init_security(app: Flask) -> None:
     from alliance import security
 
     security.init_app(app)
+
+
+def init_hosts(app: Flask) -> None:
+    from alliance import hosts
+
+    hosts.init_app(app)
 
 
 def init_assets(app: Flask) -> None:

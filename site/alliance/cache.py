@@ -40,6 +40,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie, parse_etags, unquote_etag
 
 from alliance import security
+from alliance.hosts import ENVIRON_REFUSED
 from alliance.ops.requestlog import ENVIRON_ENDPOINT
 
 VERSION_NAME = "pages-content"
@@ -397,6 +398,7 @@ class CachedPageMiddleware:
             environ.get("REQUEST_METHOD") != "GET"
             or not app.config["PAGE_CACHE"]
             or _has_session_cookie(app, environ)
+            or environ.get(ENVIRON_REFUSED)  # a request for an unknown host: Flask answers 400
         ):
             return self.wsgi_app(environ, start_response)
         endpoint = self._endpoint(environ)

@@ -116,6 +116,7 @@ def line(name: str, result: dict, ratio: float, size: str = "") -> str:
 def run(label: str, url: str, args: argparse.Namespace, work: Path, script: Path) -> None:
     env = {
         "ALLIANCE_ENV": "production",
+        "SITE_URL": "http://127.0.0.1",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": url,
         "SEARCH_INDEX_DIR": str(work / f"search-{label}"),

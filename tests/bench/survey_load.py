@@ -331,6 +331,7 @@ def run(label: str, url: str, args: argparse.Namespace, work: Path) -> bool:
     shutil.copytree(ROOT / "content" / "surveys", content / "surveys")
     env = {
         "ALLIANCE_ENV": "production",
+        "SITE_URL": "http://127.0.0.1",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": url,
         "CONTENT_DIR": str(content),

@@ -75,7 +75,7 @@ def test_the_openapi_document_carries_the_alliances_details_from_configuration_a
     info = document["info"]
     assert info["contact"] == {
         "name": "Example Valley Cancer Alliance",
-        "url": "http://localhost/en/",
+        "url": "http://127.0.0.1:5000/en/",
         "email": "directory@valley.example.nhs.uk",
     }
     assert info["license"] == {"name": "Open Government Licence v3.0", "url": OGL_URL}
@@ -109,7 +109,7 @@ def test_security_txt_is_plain_text_with_the_fields_rfc_9116_asks_for(client):
     assert names.count("Expires") == 1 and names.count("Canonical") == 1 and "Contact" in names
     values = dict(fields)
     assert values["Contact"] == "mailto:cancer.alliance@example.nhs.uk"
-    assert values["Canonical"] == "http://localhost/.well-known/security.txt"
+    assert values["Canonical"] == "http://127.0.0.1:5000/.well-known/security.txt"
     assert values["Preferred-Languages"] == "en"
     expires = datetime.strptime(values["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(days=365)
@@ -131,7 +131,7 @@ def test_security_txt_takes_contacts_expiry_policy_and_languages_from_configurat
         ("Contact", "https://example.nhs.uk/report"),
         ("Expires", "2027-03-31T00:00:00Z"),
         ("Preferred-Languages", "en, cy"),
-        ("Canonical", "http://localhost/.well-known/security.txt"),
+        ("Canonical", "http://127.0.0.1:5000/.well-known/security.txt"),
         ("Policy", "https://example.nhs.uk/vulnerability-policy"),
     ]
 
@@ -162,7 +162,7 @@ def _sitemap(client) -> dict[str, ET.Element]:
     assert index.status_code == 200 and index.mimetype == "application/xml"
     urls = {}
     for sitemap in ET.fromstring(index.get_data()).findall(f"{SITEMAP}sitemap"):
-        part = client.get(sitemap.find(f"{SITEMAP}loc").text.removeprefix("http://localhost"))
+        part = client.get(sitemap.find(f"{SITEMAP}loc").text.removeprefix("http://127.0.0.1:5000"))
         assert part.status_code == 200
         urls.update({url.find(f"{SITEMAP}loc").text: url for url in ET.fromstring(part.get_data())})
     return urls
@@ -177,7 +177,7 @@ def test_the_sitemap_lists_every_active_service_in_every_language_with_its_last_
     urls = _sitemap(client)
     for service in services:
         for code in REGISTRY:
-            url = urls.get(f"http://localhost/{code}/support/services/{service.id}")
+            url = urls.get(f"http://127.0.0.1:5000/{code}/support/services/{service.id}")
             if service.status != "active":
                 assert url is None
                 continue
@@ -197,7 +197,7 @@ def test_the_sitemap_lists_trials_recruiting_locally_and_the_genetics_pages_with
     assert listed and trials[0] not in listed
     urls = _sitemap(client)
     for trial in trials:
-        url = urls.get(f"http://localhost/pl/clinical-trials/trial/{trial.id}")
+        url = urls.get(f"http://127.0.0.1:5000/pl/clinical-trials/trial/{trial.id}")
         if trial in listed:
             assert url.find(f"{SITEMAP}lastmod").text == trial.imported_at.date().isoformat()
         else:
@@ -207,7 +207,7 @@ def test_the_sitemap_lists_trials_recruiting_locally_and_the_genetics_pages_with
     assert set(pages.values()) <= set(reviewed)
     for path, page in pages.items():
         for code in REGISTRY:
-            url = urls[f"http://localhost/{code}/genetic-testing/{path}"]
+            url = urls[f"http://127.0.0.1:5000/{code}/genetic-testing/{path}"]
             assert url.find(f"{SITEMAP}lastmod").text == reviewed[page].isoformat()
 
 
@@ -223,12 +223,12 @@ def test_services_are_split_into_sitemaps_of_a_bounded_size_and_a_part_past_the_
     monkeypatch.setattr(views, "SERVICES_PER_SITEMAP", 2)
     index = ET.fromstring(client.get("/sitemap.xml").get_data())
     parts = [s.find(f"{SITEMAP}loc").text for s in index.findall(f"{SITEMAP}sitemap")]
-    assert parts == ["http://localhost/sitemap-pages.xml"] + [
-        f"http://localhost/sitemap-services-{n}.xml" for n in range(1, -(-len(active) // 2) + 1)
+    assert parts == ["http://127.0.0.1:5000/sitemap-pages.xml"] + [
+        f"http://127.0.0.1:5000/sitemap-services-{n}.xml" for n in range(1, -(-len(active) // 2) + 1)
     ]
     first = ET.fromstring(client.get("/sitemap-services-1.xml").get_data())
     assert [url.find(f"{SITEMAP}loc").text for url in first][: len(REGISTRY)] == [
-        f"http://localhost/{code}/support/services/{active[0]}" for code in app.config["LANGUAGES"]
+        f"http://127.0.0.1:5000/{code}/support/services/{active[0]}" for code in app.config["LANGUAGES"]
     ]
     assert len(first) == 2 * len(REGISTRY)
     assert client.get(f"/sitemap-services-{len(parts)}.xml").status_code == 404

@@ -22,6 +22,7 @@ SAMPLE_VALUES = {
     "theme_id": "1",
     "fmt": "csv",
     "reference": "ABCDEFGH",
+    "part": "1",
 }
 
 
@@ -112,6 +113,7 @@ def test_the_session_cookie_is_secure_in_production(monkeypatch):
     from alliance import create_app
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
     app = create_app("production", {"DATABASE_URL": "sqlite://"})
     with app.app_context():
         from alliance.extensions import db

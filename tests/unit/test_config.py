@@ -25,6 +25,7 @@ def test_production_refuses_debug_mode(monkeypatch):
 
 def test_production_sets_secure_cookies_and_hsts(monkeypatch):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
     app = create_app("production", {"DATABASE_URL": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -45,6 +46,7 @@ def test_the_development_default_database_is_sqlite_under_instance():
 
 def _production(monkeypatch, **settings):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
     for name, value in settings.items():
         monkeypatch.setattr(config.ProductionConfig, name, value, raising=False)
 
@@ -123,3 +125,38 @@ def test_an_unknown_mail_transport_is_refused(monkeypatch):
     monkeypatch.setattr(config.DevelopmentConfig, "MAIL_TRANSPORT", "carrier-pigeon")
     with pytest.raises(config.ConfigError, match="MAIL_TRANSPORT"):
         create_app("development")
+
+
+def test_production_refuses_to_start_without_a_site_url(monkeypatch):
+    _production(monkeypatch, SITE_URL=None)
+    with pytest.raises(config.ConfigError, match="SITE_URL must be set in production") as error:
+        create_app("production", {"DATABASE_URL": "sqlite://"})
+    assert "docs/deploy.md" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "www.example.nhs.uk",
+        "ftp://www.example.nhs.uk",
+        "https://www.example.nhs.uk/cancer",
+        "https://www.example.nhs.uk/?a=1",
+        "https://user@www.example.nhs.uk",
+        "https://www.example.nhs.uk:port",
+        "https://",
+    ],
+)
+def test_a_site_url_that_is_not_a_scheme_and_host_is_refused(monkeypatch, value):
+    _production(monkeypatch, SITE_URL=value)
+    with pytest.raises(config.ConfigError, match="is not a site address"):
+        create_app("production", {"DATABASE_URL": "sqlite://"})
+
+
+def test_the_trusted_hosts_are_the_site_urls_host_and_the_extra_list(monkeypatch):
+    _production(
+        monkeypatch,
+        SITE_URL="https://www.Example.nhs.uk:8443/",
+        ALLIANCE_TRUSTED_HOSTS=" old.example.nhs.uk ,",
+    )
+    app = create_app("production", {"DATABASE_URL": "sqlite://"})
+    assert app.config["TRUSTED_HOSTS"] == ["www.example.nhs.uk", "old.example.nhs.uk"]

@@ -11,6 +11,7 @@ from alliance import create_app
 
 def _production(monkeypatch, **settings):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
     for name, value in settings.items():
         monkeypatch.setattr(config.ProductionConfig, name, value, raising=False)
 

@@ -397,6 +397,8 @@ def queue_password_reset(session: Session, email: str, link_base: str) -> None:
 
 
 def _compose_password_reset(session: Session, message, config) -> bool:
+    if not message.body.startswith(config["SITE_URL"].rstrip("/") + "/"):
+        return False  # queued for another address (before SITE_URL was set, or since changed): never sent
     lifetime = int(config["PASSWORD_RESET_LIFETIME"])
     found = create_reset_token(session, message.to_address, lifetime)
     if found is None:

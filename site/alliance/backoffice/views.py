@@ -40,6 +40,7 @@ from alliance.backoffice.forms import (
     SignInForm,
 )
 from alliance.extensions import db, limiter
+from alliance.hosts import external_url
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
@@ -318,7 +319,7 @@ def password_reset_request():
 
 
 def _reset_link(token: str) -> str:
-    return url_for("backoffice.password_reset", token=token, _external=True)
+    return external_url("backoffice.password_reset", token=token)
 
 
 def _reset_link_base() -> str:

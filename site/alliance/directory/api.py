@@ -14,22 +14,14 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    jsonify,
-    request,
-    send_file,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context
 
 from alliance.directory import feeds, oruk, places
 from alliance.directory.publishing import openapi_info
 from alliance.directory.spec import OPENAPI
 from alliance.errors import api_error
 from alliance.extensions import csrf, db, limiter
+from alliance.hosts import external_url
 from alliance.inputs import parse_uuid
 from alliance.licence import OGL
 
@@ -283,7 +275,7 @@ def api_details():
         {
             "version": oruk.VERSION,
             "profile": oruk.PROFILE,
-            "openapi_url": url_for("oruk.openapi", _external=True),
+            "openapi_url": external_url("oruk.openapi"),
             "license": dict(OGL),
         }
     )

@@ -12,6 +12,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from alliance import hosts
     from alliance.ops import backup, health, metrics, requestlog, schema
 
     health.init_app(app)
@@ -19,7 +20,8 @@ def init_app(app: Flask) -> None:
     schema.init_app(app)
     app.extensions["metrics"] = metrics.Metrics()
     requestlog.configure_logging(app)
-    wsgi_app = requestlog.RequestLayer(app, app.wsgi_app)
+    # Unknown hosts are refused inside the request log (they are logged) and before the page cache.
+    wsgi_app = requestlog.RequestLayer(app, hosts.HostLayer(app, app.wsgi_app))
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # Behind nginx every request comes from the proxy; trust exactly that many X-Forwarded-* hops.

@@ -8,6 +8,8 @@ from datetime import date
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from alliance.hosts import external_url
+
 # The home page's doors into the site: (endpoint, url values, heading, description).
 HOME_SECTIONS = [
     (
@@ -156,13 +158,13 @@ def sitemap_entries(published: list[tuple[str, str]], others: Iterable[SitemapIt
     entries.extend(_every_language("pages.home", {}, None, home_langs))
     for slug, langs in by_slug.items():
         alternates = [
-            (i18n.REGISTRY[lang].html_lang, url_for("pages.page", lang=lang, slug=slug, _external=True))
+            (i18n.REGISTRY[lang].html_lang, external_url("pages.page", lang=lang, slug=slug))
             for lang in langs
             if lang in i18n.REGISTRY
         ]
         for lang in langs:
             entries.append(
-                {"loc": url_for("pages.page", lang=lang, slug=slug, _external=True), "alternates": alternates}
+                {"loc": external_url("pages.page", lang=lang, slug=slug), "alternates": alternates}
             )
     entries.extend(sitemap_items(others))
     return entries
@@ -183,7 +185,7 @@ def sitemap_items(items: Iterable[SitemapItem]) -> list[dict]:
 def _every_language(endpoint: str, values: dict, lastmod: date | None, langs: list[str]) -> list[dict]:
     from alliance import i18n
 
-    urls = [(lang, url_for(endpoint, lang=lang, **values, _external=True)) for lang in langs]
+    urls = [(lang, external_url(endpoint, lang=lang, **values)) for lang in langs]
     alternates = [(i18n.REGISTRY[lang].html_lang, href) for lang, href in urls]
     return [
         {"loc": href, "alternates": alternates, "lastmod": lastmod.isoformat() if lastmod else None}

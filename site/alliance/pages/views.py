@@ -6,6 +6,7 @@ from alliance import i18n
 from alliance.cache import cacheable, cached_page
 from alliance.database import utcnow
 from alliance.extensions import db
+from alliance.hosts import external_url
 from alliance.pages import presenters, search, services
 from alliance.search import index
 
@@ -73,8 +74,8 @@ def sitemap():
     from alliance.directory.services import sitemap_parts
 
     parts = sitemap_parts(db.session, SERVICES_PER_SITEMAP)
-    locations = [url_for("pages.sitemap_pages", _external=True)] + [
-        url_for("pages.sitemap_services", part=part, _external=True) for part in range(1, parts + 1)
+    locations = [external_url("pages.sitemap_pages")] + [
+        external_url("pages.sitemap_services", part=part) for part in range(1, parts + 1)
     ]
     xml = render_template("pages/sitemap_index.xml", locations=locations)
     return Response(xml, mimetype="application/xml")
@@ -115,11 +116,11 @@ def sitemap_services(part: int):
 def security_txt():
     from alliance.ops.security_txt import security_txt as body
 
-    text = body(current_app.config, url_for("pages.security_txt", _external=True), utcnow())
+    text = body(current_app.config, external_url("pages.security_txt"), utcnow())
     return Response(text, mimetype="text/plain")
 
 
 @bp.get("/robots.txt")
 def robots():
-    body = f"User-agent: *\nDisallow: /backoffice/\nSitemap: {url_for('pages.sitemap', _external=True)}\n"
+    body = f"User-agent: *\nDisallow: /backoffice/\nSitemap: {external_url('pages.sitemap')}\n"
     return Response(body, mimetype="text/plain")

@@ -44,7 +44,7 @@ def client_at(app, address: str):
 
 def links(inbox) -> list[str]:
     return [
-        line.replace("http://localhost", "")
+        line.replace("http://127.0.0.1:5000", "")
         for index in range(len(inbox.messages))
         for line in inbox.body(index).splitlines()
         if "/backoffice/password-reset/" in line
@@ -65,7 +65,7 @@ def test_with_the_smtp_server_down_a_known_address_is_answered_exactly_as_an_unk
         ("password-reset-request", "known@example.nhs.uk"),
         ("password-reset-request", "other@example.nhs.uk"),
     ]
-    assert rows[0].body == rows[1].body == "http://localhost/backoffice/password-reset/"
+    assert rows[0].body == rows[1].body == "http://127.0.0.1:5000/backoffice/password-reset/"
     assert session.scalar(select(func.count(PasswordResetToken.id))) == 0
     inbox = smtp_server.start()
     assert "sent 1, to retry 0, failed 0, nothing to send 1" in send_mail(app)

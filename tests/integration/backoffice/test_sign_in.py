@@ -157,7 +157,7 @@ def test_a_password_reset_arrives_by_smtp_works_once_and_still_needs_mfa(app, cl
     send_mail(app)
     assert len(smtp.messages) == 1 and smtp.messages[0].rcpt_tos == [user.email]
     link = next(line for line in smtp.last_body().splitlines() if "/backoffice/password-reset/" in line)
-    path = link.replace("http://localhost", "")
+    path = link.replace("http://127.0.0.1:5000", "")
     new_password = "a brand new long passphrase"
     done = submit(client, path, {"password": new_password, "confirm": new_password})
     assert done.location == "/backoffice/sign-in"
@@ -180,7 +180,7 @@ def test_a_common_or_short_new_password_is_refused_with_a_reason(app, client, se
     submit(client, "/backoffice/password-reset", {"email": user.email})
     send_mail(app)
     path = next(line for line in smtp.last_body().splitlines() if "/password-reset/" in line)
-    path = path.replace("http://localhost", "")
+    path = path.replace("http://127.0.0.1:5000", "")
     for password, message in (("short", "12 characters or more"), ("password1234", "less common password")):
         html = submit(client, path, {"password": password, "confirm": password}).get_data(as_text=True)
         assert message in html and "There is a problem" in html

@@ -75,7 +75,7 @@ def test_the_root_describes_the_api_and_its_openapi_document_is_served(client, d
     assert details["openapi_url"].endswith("/api/oruk/openapi.json")
     assert client.get(f"{API}/").headers["Cache-Control"] == "public, max-age=60"
     assert "public" not in client.get(f"{API}/services?page=0").headers.get("Cache-Control", "")
-    document = get_json(client, details["openapi_url"].replace("http://localhost", ""))
+    document = get_json(client, details["openapi_url"].replace("http://127.0.0.1:5000", ""))
     assert document["openapi"].startswith("3.")
     assert "/services" in document["paths"] and "/service_at_locations/{id}" in document["paths"]
     assert document["servers"][0]["url"].endswith("/api/oruk")

@@ -210,6 +210,7 @@ def node(request, tmp_path_factory):
             if not k.startswith(("ALLIANCE_", "FLASK_", "GUNICORN", "PROMETHEUS_", "REDIS_", "WEB_"))
         },
         "ALLIANCE_ENV": "production",
+        "SITE_URL": "http://127.0.0.1",
         "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,

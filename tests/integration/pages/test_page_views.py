@@ -101,25 +101,25 @@ def test_a_cache_hit_is_served_before_flask_gzipped_with_every_security_header(a
 
 
 def test_the_sitemap_lists_every_page_language_with_its_alternates(client, seeded):
-    assert "<loc>http://localhost/sitemap-pages.xml</loc>" in client.get("/sitemap.xml").get_data(
+    assert "<loc>http://127.0.0.1:5000/sitemap-pages.xml</loc>" in client.get("/sitemap.xml").get_data(
         as_text=True
     )
     xml = client.get("/sitemap-pages.xml").get_data(as_text=True)
-    assert "<loc>http://localhost/en/example</loc>" in xml
-    assert "<loc>http://localhost/ur/example</loc>" in xml
-    assert 'hreflang="ur" href="http://localhost/ur/example"' in xml
-    assert "<loc>http://localhost/so/</loc>" in xml
+    assert "<loc>http://127.0.0.1:5000/en/example</loc>" in xml
+    assert "<loc>http://127.0.0.1:5000/ur/example</loc>" in xml
+    assert 'hreflang="ur" href="http://127.0.0.1:5000/ur/example"' in xml
+    assert "<loc>http://127.0.0.1:5000/so/</loc>" in xml
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_back_office(client):
     body = client.get("/robots.txt").get_data(as_text=True)
-    assert "Sitemap: http://localhost/sitemap.xml" in body
+    assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in body
     assert "Disallow: /backoffice/" in body
 
 
 def test_pages_carry_canonical_and_open_graph_tags(client, seeded):
     html = client.get("/en/example").get_data(as_text=True)
-    assert '<link rel="canonical" href="http://localhost/en/example">' in html
+    assert '<link rel="canonical" href="http://127.0.0.1:5000/en/example">' in html
     assert '<meta property="og:title" content="Example screening">' in html
     assert 'media="print"' in html
 
