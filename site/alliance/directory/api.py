@@ -313,10 +313,8 @@ def _stated_limits(document: dict) -> dict:
 @bp.get("/openapi.json")
 def openapi():
     document = _stated_limits(_openapi())
-    document["info"] = openapi_info(
-        document["info"], current_app.config, url_for("pages.home", _external=True)
-    )
-    document["servers"] = [{"url": url_for("oruk.api_details", _external=True).rstrip("/")}]
+    document["info"] = openapi_info(document["info"], current_app.config, external_url("pages.home"))
+    document["servers"] = [{"url": external_url("oruk.api_details").rstrip("/")}]
     return jsonify(document)
 
 
