@@ -121,6 +121,8 @@ class Config:
     TRIALS_AREA_RADIUS_KM = float(_env("TRIALS_AREA_RADIUS_KM", "0"))
     # Survey responses are deleted this many months after the survey closes (`flask retention run`).
     SURVEY_RETENTION_MONTHS = int(_env("SURVEY_RETENTION_MONTHS", "24"))
+    # Answers in progress (not yet sent) are kept server-side this many hours after their last page.
+    SURVEY_DRAFT_HOURS = int(_env("SURVEY_DRAFT_HOURS", "24"))
     TRIALS_STALE_DAYS = int(_env("TRIALS_STALE_DAYS", "180"))
     TRIALS_FETCH_ENABLED = _env("TRIALS_FETCH_ENABLED") == "1"
     TRIALS_API_URL = _env("TRIALS_API_URL", "https://clinicaltrials.gov/api/v2/studies")
