@@ -43,9 +43,10 @@ def init_jinja(app: Flask) -> None:
 
 
 def init_security(app: Flask) -> None:
-    from alliance import security
+    from alliance import security, uploads
 
     security.init_app(app)
+    uploads.init_app(app)
 
 
 def init_assets(app: Flask) -> None:

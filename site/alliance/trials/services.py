@@ -17,6 +17,7 @@ from alliance.trials.models import Trial, TrialSite
 from alliance.trials.parsing import OPEN_STATUSES, RECRUITING_NOW, Area, RecordError, TrialRecord
 
 TYA_MIN, TYA_MAX = 16, 24
+MAX_ID = 2**31 - 1  # the largest INTEGER id PostgreSQL can hold
 
 
 @dataclass
@@ -388,6 +389,8 @@ def find_trials(session: Session, filters: Filters, page: int = 1, per_page: int
 
 
 def get_trial(session: Session, trial_id: int) -> Trial | None:
+    if not 0 < trial_id <= MAX_ID:
+        return None  # no such row, and the database would refuse the number
     return session.scalar(select(Trial).where(Trial.id == trial_id).options(selectinload(Trial.sites)))
 
 
