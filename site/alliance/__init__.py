@@ -33,6 +33,10 @@ def init_extensions(app: Flask) -> None:
     i18n.init_app(app, babel)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis keys of the counters start with the site's prefix, like the page cache's.
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS", {"key_prefix": f"{app.config['REDIS_KEY_PREFIX']}limits"}
+    )
     limiter.init_app(app)
 
 
