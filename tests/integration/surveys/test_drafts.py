@@ -104,3 +104,27 @@ def test_retention_run_deletes_drafts_past_the_expiry_and_keeps_recent_ones(
 def test_the_draft_table_keeps_nothing_about_who_is_answering(app, session):
     columns = {column["name"] for column in inspect(session.get_bind()).get_columns("survey_drafts")}
     assert columns == {"key", "survey_slug", "data", "updated_at"}
+
+
+def test_a_staff_preview_keeps_its_answers_in_a_draft_of_its_own_and_drops_it_at_the_end(app, session):
+    from tests.factories import make_staff
+    from tests.integration.backoffice.conftest import csrf_token, signed_in_client
+    from tests.integration.surveys.test_builder import small_survey
+
+    lead = signed_in_client(app, make_staff(session, roles="engagement_lead", email="lead@example.nhs.uk"))
+    survey = small_survey(session)
+    session.commit()
+    base = f"/backoffice/surveys/{survey.id}/preview/en"
+    lead.get(base)
+    first = lead.get(f"{base}?step=1").get_data(as_text=True)
+    lead.post(f"{base}?step=1", data={"csrf_token": csrf_token(first), "q1": "yes"})
+    second = lead.get(f"{base}?step=2").get_data(as_text=True)
+    lead.post(f"{base}?step=2", data={"csrf_token": csrf_token(second), "q2": "A preview answer " * 50})
+    held = cookie_session(app, lead)["survey_preview"]
+    assert set(held) == {"id", "k"}
+    (row,) = drafts(session)
+    assert row.survey_slug == f"preview:{survey.id}" and "A preview answer" in row.data
+    check = lead.get(f"{base}?step=check").get_data(as_text=True)
+    assert check.count("A preview answer") >= 50
+    lead.post(f"{base}?step=check", data={"csrf_token": csrf_token(check), "token": "preview"})
+    assert drafts(session) == []
