@@ -49,12 +49,6 @@ def test_a_public_form_post_over_the_limit_is_a_413_page_in_the_readers_language
     assert "Sorry, what you sent is too large" not in urdu.get_data(as_text=True)
 
 
-def test_an_api_request_over_the_limit_is_a_413_in_json(client):
-    response = client.post("/api/services", data=b"x" * (MB + 1), content_type="application/json")
-    assert response.status_code in (405, 413)  # the ORUK API takes no bodies: refused either way
-    assert response.is_json
-
-
 def test_a_back_office_form_over_the_limit_is_a_413_page_in_english(client):
     response = client.post("/backoffice/sign-in", data={"email": "x" * (MB + 10)})
     assert response.status_code == 413
