@@ -73,6 +73,13 @@ class Config:
         code.strip() for code in _env("ALLIANCE_LANGUAGES", "en,ar,bn,ckb,pl,pa,ro,sk,so,zh,ur").split(",")
     ]
 
+    # The largest request body (bytes): larger ones get a 413 page before they are read. The import
+    # pages of the back-office take more (alliance/uploads.py): a content zip up to its 10 MB limit, and
+    # directory and trials files up to IMPORT_MAX_BYTES (a 10,000-service directory export is 42 MB).
+    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    CONTENT_IMPORT_MAX_BYTES = 11 * 1024 * 1024
+    IMPORT_MAX_BYTES = int(_env("IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -128,6 +135,8 @@ class Config:
     TRIALS_AREA_RADIUS_KM = float(_env("TRIALS_AREA_RADIUS_KM", "0"))
     # Survey responses are deleted this many months after the survey closes (`flask retention run`).
     SURVEY_RETENTION_MONTHS = int(_env("SURVEY_RETENTION_MONTHS", "24"))
+    # Answers in progress (not yet sent) are kept server-side this many hours after their last page.
+    SURVEY_DRAFT_HOURS = int(_env("SURVEY_DRAFT_HOURS", "24"))
     TRIALS_STALE_DAYS = int(_env("TRIALS_STALE_DAYS", "180"))
     TRIALS_FETCH_ENABLED = _env("TRIALS_FETCH_ENABLED") == "1"
     TRIALS_API_URL = _env("TRIALS_API_URL", "https://clinicaltrials.gov/api/v2/studies")

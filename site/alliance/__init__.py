@@ -41,6 +41,10 @@ def init_extensions(app: Flask) -> None:
     i18n.init_app(app, babel)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis keys of the counters start with the site's prefix, like the page cache's.
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS", {"key_prefix": f"{app.config['REDIS_KEY_PREFIX']}limits"}
+    )
     limiter.init_app(app)
 
 
@@ -51,9 +55,10 @@ def init_jinja(app: Flask) -> None:
 
 
 def init_security(app: Flask) -> None:
-    from alliance import security
+    from alliance import security, uploads
 
     security.init_app(app)
+    uploads.init_app(app)
 
 
 def init_hosts(app: Flask) -> None:

@@ -28,6 +28,10 @@ MESSAGES = {
         _l("Sorry, that action is not allowed on this page"),
         _l("Go back to the page you came from and try again."),
     ),
+    413: (
+        _l("Sorry, what you sent is too large"),
+        _l("Go back and try again with a shorter answer or a smaller file."),
+    ),
     429: (
         _l("Sorry, there have been too many attempts"),
         _l("Wait a few minutes and then try again."),

@@ -23,6 +23,7 @@ from alliance.extensions import db
 from alliance.pages import markdown, services, workflow
 from alliance.pages.models import Page, PageRevision
 from alliance.pages.presenters import page_view
+from alliance.uploads import accepts_upload
 
 
 def _language_or_404(lang: str):
@@ -334,6 +335,7 @@ def content_export():
 
 
 @bp.route("/content/import", methods=["GET", "POST"])
+@accepts_upload("CONTENT_IMPORT_MAX_BYTES")
 @auth.requires("content.publish")
 def content_import():
     form = EmptyForm()

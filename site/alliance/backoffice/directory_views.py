@@ -17,6 +17,7 @@ from alliance.directory.models import Organization
 from alliance.extensions import db
 from alliance.inputs import parse_uuid
 from alliance.pages.presenters import page_number
+from alliance.uploads import accepts_upload
 
 
 def _service_or_404(service_id: str):
@@ -138,6 +139,7 @@ def directory_problem_decide(report_id: int):
 
 
 @bp.route("/directory/import", methods=["GET", "POST"])
+@accepts_upload("IMPORT_MAX_BYTES")
 @auth.requires("directory.manage")
 def directory_import():
     form = EmptyForm()

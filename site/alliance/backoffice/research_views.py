@@ -17,6 +17,7 @@ from alliance.genetics.models import GeneticsService, GeneticTest
 from alliance.trials import services as trial_services
 from alliance.trials import upkeep as trial_upkeep
 from alliance.trials.models import Trial
+from alliance.uploads import accepts_upload
 
 
 def _record_or_404(model, record_id: int):
@@ -68,6 +69,7 @@ def research_trial(trial_id: int):
 
 
 @bp.route("/research/trials/import", methods=["GET", "POST"])
+@accepts_upload("IMPORT_MAX_BYTES")
 @auth.requires("research.manage")
 def research_import():
     form = EmptyForm()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
 
 from alliance import i18n
@@ -23,7 +23,7 @@ from alliance.backoffice.survey_forms import (
 )
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.surveys import builder, equality, presenters, services
+from alliance.surveys import builder, drafts, equality, presenters, services
 from alliance.surveys.models import Question, Survey, SurveyPage
 
 PREVIEW = "survey_preview"  # answers typed while previewing: kept apart from public answering
@@ -446,11 +446,28 @@ def survey_duplicate(survey_id: int):
 # Preview --------------------------------------------------------------------------------------------------
 
 
+def _preview_key(survey_id: int) -> str | None:
+    held = session.get(PREVIEW)
+    return held.get("k") if isinstance(held, dict) and held.get("id") == survey_id else None
+
+
 def _preview_state(survey_id: int) -> dict:
-    state = session.get(PREVIEW)
-    if not isinstance(state, dict) or state.get("id") != survey_id:
-        return {"id": survey_id, "a": {}, "e": {}}
-    return state
+    """Answers typed while previewing, in a draft row like a respondent's (never in the cookie)."""
+    hours = current_app.config["SURVEY_DRAFT_HOURS"]
+    found = drafts.load(db.session, _preview_key(survey_id), f"preview:{survey_id}", hours)
+    return found or {"id": survey_id, "a": {}, "e": {}}
+
+
+def _preview_save(state: dict) -> None:
+    key = _preview_key(state["id"]) or drafts.new_key()
+    drafts.save(db.session, key, f"preview:{state['id']}", state, current_app.config["SURVEY_DRAFT_HOURS"])
+    session[PREVIEW] = {"id": state["id"], "k": key}
+
+
+def _preview_forget(survey_id: int) -> None:
+    drafts.discard(db.session, _preview_key(survey_id))
+    db.session.commit()
+    session.pop(PREVIEW, None)
 
 
 def _preview_url(survey_id: int, lang: str, step: object, **extra) -> str:
@@ -483,7 +500,7 @@ def survey_preview(survey_id: int, lang: str):
     overview = url_for("backoffice.survey", survey_id=survey_id)
     common = {"survey": view, "preview": True, "preview_exit": overview}
     if step == "start":
-        session[PREVIEW] = {"id": survey_id, "a": {}, "e": {}}
+        _preview_forget(survey_id)
         first = services.visible_pages(view, {})[0]
         return render_template(
             "surveys/start.html",
@@ -494,7 +511,7 @@ def survey_preview(survey_id: int, lang: str):
     if step == "about-you":
         if request.method == "POST":
             state["e"] = equality.clean(request.form.to_dict())
-            session[PREVIEW] = state
+            _preview_save(state)
             return redirect(_preview_url(survey_id, lang, "check"), code=303)
         last = services.visible_pages(view, state["a"])[-1]
         return render_template(
@@ -509,7 +526,7 @@ def survey_preview(survey_id: int, lang: str):
         )
     if step == "check":
         if request.method == "POST":
-            session.pop(PREVIEW, None)
+            _preview_forget(survey_id)
             g.language = i18n.REGISTRY["en"]
             flash("That was a preview: nothing was sent or saved.")
             return redirect(overview, code=303)
@@ -545,7 +562,7 @@ def survey_preview(survey_id: int, lang: str):
         found, errors = services.validate_page(view, number, values, state["a"])
         if not errors:
             state["a"] = services.merge_page(view, state["a"], number, found)
-            session[PREVIEW] = state
+            _preview_save(state)
             following = services.next_page(view, state["a"], number)
             return redirect(_preview_url(survey_id, lang, following or "about-you"), code=303)
     previous = services.previous_page(view, state["a"], number)

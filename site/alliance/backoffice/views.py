@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import secrets
 
@@ -333,12 +332,18 @@ def _reset_allowed(email: str) -> bool:
         return True
     config = current_app.config
     prefix = config["RATELIMIT_KEY_PREFIX"]
-    digest = hashlib.sha256(email.encode()).hexdigest()
+    # Both counted under keyed hashes: Redis never holds the address typed or the client's address.
     per_email = limiter.limiter.hit(
-        parse_limit(config["PASSWORD_RESET_LIMIT_PER_EMAIL"]), prefix, "password-reset/email", digest
+        parse_limit(config["PASSWORD_RESET_LIMIT_PER_EMAIL"]),
+        prefix,
+        "password-reset/email",
+        services.fingerprint(email, _key()),
     )
     per_client = limiter.limiter.hit(
-        parse_limit(config["PASSWORD_RESET_LIMIT_PER_CLIENT"]), prefix, "password-reset/client", _address()
+        parse_limit(config["PASSWORD_RESET_LIMIT_PER_CLIENT"]),
+        prefix,
+        "password-reset/client",
+        services.fingerprint(_address(), _key()),
     )
     return per_email and per_client
 

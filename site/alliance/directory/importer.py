@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, select
 from sqlalchemy.orm import Session
 
-from alliance import jsonstream
+from alliance import datafiles, jsonstream
 from alliance.database import utcnow
 from alliance.directory import localities, oruk
 from alliance.directory import models as m
@@ -142,11 +141,9 @@ class Report:
 
 def read_json(text: str) -> Batch:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}"
-        ) from None
+        data = datafiles.load_json(text)
+    except datafiles.DataFileError as error:
+        raise ImportFileError(str(error)) from None
     batch = Batch()
     if isinstance(data, dict) and ("taxonomies" in data or "services" in data):
         taxonomies, services = data.get("taxonomies", []), data.get("services", [])
@@ -306,17 +303,22 @@ def read_csv_files(files: dict[str, str]) -> Batch:
         allowed = {c.key for c in oruk.columns(model)} - (
             NOT_IMPORTED if table == TRANSLATIONS_TABLE else set()
         )
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        extra = [h for h in reader.fieldnames or [] if h not in allowed]
-        if extra:
-            batch.problems.append(Problem(f"{Path(name).name}", "", f"unknown columns: {', '.join(extra)}"))
-            continue
-        for number, values in enumerate(reader, start=2):
-            batch.add(
-                table,
-                f"{Path(name).name} row {number}",
-                {k: v for k, v in values.items() if k is not None and v != ""},
-            )
+        try:
+            reader = datafiles.CsvRows(text.lstrip("\ufeff"), Path(name).name)
+            extra = [h for h in reader.fieldnames if h not in allowed]
+            if extra:
+                batch.problems.append(
+                    Problem(f"{Path(name).name}", "", f"unknown columns: {', '.join(extra)}")
+                )
+                continue
+            for number, values in enumerate(reader, start=2):
+                batch.add(
+                    table,
+                    f"{Path(name).name} row {number}",
+                    {k: v for k, v in values.items() if k is not None and v != ""},
+                )
+        except datafiles.DataFileError as error:
+            raise ImportFileError(str(error)) from None
     return batch
 
 

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from alliance.surveys import drafts
 from alliance.surveys.retention import run
 
 retention_cli = AppGroup("retention", help="Survey response retention.")
@@ -16,11 +17,17 @@ retention_cli = AppGroup("retention", help="Survey response retention.")
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
 def run_command(dry_run: bool) -> None:
-    """Delete survey responses kept past their retention time (run daily from cron)."""
+    """Delete survey responses kept past their retention time, and unfinished answers past
+    SURVEY_DRAFT_HOURS (run daily from cron)."""
     from alliance.extensions import db
 
-    months = current_app.config["SURVEY_RETENTION_MONTHS"]
-    due = run(db.session, datetime.now(UTC), months, dry_run=dry_run)
+    months, hours, now = (
+        current_app.config["SURVEY_RETENTION_MONTHS"],
+        current_app.config["SURVEY_DRAFT_HOURS"],
+        datetime.now(UTC),
+    )
+    due = run(db.session, now, months, dry_run=dry_run)
+    unfinished = drafts.purge(db.session, now, hours, dry_run=dry_run)
     if not dry_run:
         db.session.commit()
     verb = "Would delete" if dry_run else "Deleted"
@@ -31,3 +38,4 @@ def run_command(dry_run: bool) -> None:
         )
     total = sum(item.responses for item in due)
     click.echo(f"{verb} {total} responses from {len(due)} survey versions")
+    click.echo(f"{verb} {unfinished} unfinished sets of answers not touched for {hours} hours")

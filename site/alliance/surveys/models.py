@@ -264,3 +264,19 @@ class FeedbackQuote(Base):
         ForeignKey("survey_answers.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Draft(Base):
+    """Answers in progress, kept here rather than in the respondent's cookie (where anyone holding the
+    browser could read them and where a long answer would overflow the cookie).
+
+    Keyed by a hash of a random token that only the respondent's session holds; no IP address, no user
+    agent. A row goes when its answers are sent, or once it has not been written for
+    SURVEY_DRAFT_HOURS (alliance.surveys.drafts)."""
+
+    __tablename__ = "survey_drafts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(100))
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

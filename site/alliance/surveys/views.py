@@ -1,5 +1,6 @@
-"""Public survey answering: one page of questions at a time, answers held in the signed session
-cookie until they are sent, then stored in one transaction.
+"""Public survey answering: one page of questions at a time, answers held in a draft row
+(alliance.surveys.drafts) under a random key kept in the session until they are sent, then stored in
+one transaction.
 
 CSRF is checked here rather than by the global check, so that an expired token re-shows the page
 with what was typed still in it instead of an error page.
@@ -14,12 +15,12 @@ from wtforms import ValidationError
 
 from alliance.extensions import csrf, db, limiter
 from alliance.i18n import current
-from alliance.surveys import equality, feedback, forms, presenters, retention, services
+from alliance.surveys import drafts, equality, feedback, forms, presenters, retention, services
 
 bp = Blueprint("surveys", __name__)
 csrf.exempt(bp)
 
-STATE = "survey"  # the survey being answered: slug, token, answers, equality answers
+STATE = "survey"  # the survey being answered: its slug and the key of its draft
 DONE = "survey_sent"  # the last survey sent: slug and reference, for the confirmation page
 
 
@@ -38,17 +39,36 @@ def _survey(slug: str) -> services.SurveyView:
     return view
 
 
+def _draft_hours() -> int:
+    return current_app.config.get("SURVEY_DRAFT_HOURS", drafts.DEFAULT_HOURS)
+
+
+def _draft_key(slug: str) -> str | None:
+    held = session.get(STATE)
+    if isinstance(held, dict) and held.get("s") == slug:
+        return held.get("k")
+    return None
+
+
 def _state(slug: str) -> dict:
-    state = session.get(STATE)
-    if not isinstance(state, dict) or state.get("s") != slug:
-        return {"s": slug, "t": None, "a": {}, "e": {}}
-    return state
+    """The answers in progress: submission token ("t"), answers ("a"), equality answers ("e")."""
+    found = drafts.load(db.session, _draft_key(slug), slug, _draft_hours())
+    return found or {"s": slug, "t": None, "a": {}, "e": {}}
 
 
 def _save(state: dict) -> None:
     if not state.get("t"):
         state["t"] = services.new_token()
-    session[STATE] = state
+    key = _draft_key(state["s"]) or drafts.new_key()
+    drafts.save(db.session, key, state["s"], state, _draft_hours())
+    session[STATE] = {"s": state["s"], "k": key}
+
+
+def _finish(slug: str) -> None:
+    """The answers were sent (or thrown away): forget the draft."""
+    drafts.discard(db.session, _draft_key(slug))
+    db.session.commit()
+    session.pop(STATE, None)
 
 
 def _csrf_ok() -> bool:
@@ -192,12 +212,14 @@ def check(slug: str):
         # A repeat of a form already stored (double click, resend, retry) gets the same confirmation.
         reference = services.find_submitted(db.session, token)
         if reference:
+            if token == state.get("t"):
+                _finish(slug)
             return _sent(slug, reference)
         if not view.is_open:
             return _closed(view)
         if request.form.get("website"):
             # Filled in by a form-filling robot, never by a person (the field is hidden): store nothing.
-            session.pop(STATE, None)
+            _finish(slug)
             return _sent(slug, None)
         if not state["a"] or token != state.get("t"):
             # The session ended (or this is another session's form): the answers are gone.
@@ -219,7 +241,7 @@ def check(slug: str):
                 return _closed(view)
             except services.AnswersIncomplete as error:
                 return redirect(url_for("surveys.question", slug=slug, page=error.page), code=303)
-            session.pop(STATE, None)
+            _finish(slug)
             return _sent(slug, sent.reference)
     elif not view.is_open:
         return _closed(view)

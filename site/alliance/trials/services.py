@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,11 +10,13 @@ from pathlib import Path
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from alliance import datafiles
 from alliance.trials import parsing
 from alliance.trials.models import Trial, TrialSite
 from alliance.trials.parsing import OPEN_STATUSES, RECRUITING_NOW, Area, RecordError, TrialRecord
 
 TYA_MIN, TYA_MAX = 16, 24
+MAX_ID = 2**31 - 1  # the largest INTEGER id PostgreSQL can hold
 
 
 @dataclass
@@ -63,9 +63,12 @@ def studies_in(path: Path):
     files = sorted(p for p in path.rglob("*.json") if p.name != "sites.json") if path.is_dir() else [path]
     for file in files:
         try:
-            data = json.loads(file.read_bytes())
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            yield file.name, RecordError(f"not readable JSON ({type(error).__name__})")
+            data = datafiles.load_json(file.read_bytes())
+        except OSError as error:
+            yield file.name, RecordError(f"not readable ({type(error).__name__})")
+            continue
+        except datafiles.DataFileError as error:
+            yield file.name, RecordError(f"not readable JSON: {error}")
             continue
         yield from studies_of(data, file.name)
 
@@ -281,8 +284,17 @@ def import_csv(session: Session, data: bytes, area: Area) -> ImportReport:
     except UnicodeDecodeError:
         report.skipped.append("file: not UTF-8 text")
         return report
-    reader = csv.DictReader(io.StringIO(text))
-    absent = [name for name in CSV_REQUIRED if name not in (reader.fieldnames or [])]
+    try:
+        return _import_csv_rows(session, datafiles.CsvRows(text, "file"), area, report)
+    except datafiles.DataFileError as error:
+        # Every row is read before any is written, so a row the csv module cannot read keeps out the file.
+        return ImportReport(skipped=[str(error)])
+
+
+def _import_csv_rows(
+    session: Session, reader: datafiles.CsvRows, area: Area, report: ImportReport
+) -> ImportReport:
+    absent = [name for name in CSV_REQUIRED if name not in reader.fieldnames]
     if absent:
         report.skipped.append(f"header: missing columns {', '.join(absent)}")
         return report
@@ -388,6 +400,8 @@ def find_trials(session: Session, filters: Filters, page: int = 1, per_page: int
 
 
 def get_trial(session: Session, trial_id: int) -> Trial | None:
+    if not 0 < trial_id <= MAX_ID:
+        return None  # no such row, and the database would refuse the number
     return session.scalar(select(Trial).where(Trial.id == trial_id).options(selectinload(Trial.sites)))
 
 

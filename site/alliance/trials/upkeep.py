@@ -3,13 +3,13 @@ status, and imports of uploaded files. Functions take a session and primitives."
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alliance import datafiles
 from alliance.trials import services
 from alliance.trials.models import Trial
 from alliance.trials.parsing import ALL_STATUSES, OPEN_STATUSES, Area, RecordError
@@ -75,9 +75,9 @@ def import_upload(session: Session, filename: str, data: bytes, area: Area) -> s
         report.skipped.append(f"{filename}: expected a .json or .csv file")
         return report
     try:
-        parsed = json.loads(data)
-    except (UnicodeDecodeError, ValueError) as error:
+        parsed = datafiles.load_json(data)
+    except datafiles.DataFileError as error:
         return services.import_studies(
-            session, [(filename, RecordError(f"not readable JSON ({type(error).__name__})"))], area
+            session, [(filename, RecordError(f"not readable JSON: {error}"))], area
         )
     return services.import_studies(session, services.studies_of(parsed, filename), area)

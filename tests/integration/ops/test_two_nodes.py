@@ -31,6 +31,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "content"
 SURVEYS = ROOT / "content" / "surveys"
 SURVEY = "have-your-say-on-cancer-care"
 PG_HOST, PG_PORT, REDIS_PORT = "127.0.0.1", 5432, 6379
+REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "0"))  # a database of its own on a shared Redis
 PAGE_TEXT = "Screening checks for blood in your poo."
 
 
@@ -153,7 +154,7 @@ def cluster(tmp_path_factory):
         "ALLIANCE_NODES": "2",
         "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         "DATABASE_URL": f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{database}",
-        "REDIS_URL": f"redis://{PG_HOST}:{REDIS_PORT}/0",
+        "REDIS_URL": f"redis://{PG_HOST}:{REDIS_PORT}/{REDIS_DB}",
         "REDIS_KEY_PREFIX": prefix,
         "CONTENT_DIR": str(content),
     }

@@ -236,7 +236,7 @@ def node(request, tmp_path_factory):
         yield {"server": server, "metrics": folder / "metrics", "redis": redis_client, "prefix": prefix}
     finally:
         server.stop()
-        # Rate-limit keys carry the prefix after the limits library's own ("LIMITS:LIMITER/").
+        # Every key (cached pages, rate-limit counters) starts with the prefix.
         for key in redis_client.scan_iter(match="*" + prefix + "*", count=500):
             redis_client.delete(key)
         redis_client.close()
