@@ -33,6 +33,12 @@ def init_extensions(app: Flask) -> None:
     i18n.init_app(app, babel)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis away: count limits in this process rather than failing the request (docs/deploy.md).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if app.config.get("RATELIMIT_STORAGE_URI", "").startswith("redis"):
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
     limiter.init_app(app)
 
 

@@ -39,7 +39,7 @@ from alliance.backoffice.forms import (
     RolesForm,
     SignInForm,
 )
-from alliance.extensions import db, limiter
+from alliance.extensions import db, hit_limit, limiter
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
@@ -333,10 +333,10 @@ def _reset_allowed(email: str) -> bool:
     config = current_app.config
     prefix = config["RATELIMIT_KEY_PREFIX"]
     digest = hashlib.sha256(email.encode()).hexdigest()
-    per_email = limiter.limiter.hit(
+    per_email = hit_limit(
         parse_limit(config["PASSWORD_RESET_LIMIT_PER_EMAIL"]), prefix, "password-reset/email", digest
     )
-    per_client = limiter.limiter.hit(
+    per_client = hit_limit(
         parse_limit(config["PASSWORD_RESET_LIMIT_PER_CLIENT"]), prefix, "password-reset/client", _address()
     )
     return per_email and per_client
