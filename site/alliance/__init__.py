@@ -41,10 +41,13 @@ def init_extensions(app: Flask) -> None:
     i18n.init_app(app, babel)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis away: count limits in this process rather than failing the request (docs/deploy.md).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     # Redis keys of the counters start with the site's prefix, like the page cache's.
-    app.config.setdefault(
-        "RATELIMIT_STORAGE_OPTIONS", {"key_prefix": f"{app.config['REDIS_KEY_PREFIX']}limits"}
-    )
+    options = {"key_prefix": f"{app.config['REDIS_KEY_PREFIX']}limits"}
+    if app.config.get("RATELIMIT_STORAGE_URI", "").startswith("redis"):
+        options |= {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", options)
     limiter.init_app(app)
 
 

@@ -208,8 +208,11 @@ class RedisPageCache:
     Keys carry the content version, so a publish moves every node to new keys and the old ones
     simply expire after `ttl`. At most `max_keys` entries are written per content version (a counter
     that expires with them) and none above `max_entry_bytes`. A Redis failure is a cache miss, never
-    an error page: the page is rendered as if nothing were cached.
+    an error page: the page is rendered as if nothing were cached, and Redis is not asked again for
+    `retry_after` seconds, so an unreachable Redis costs a request no waiting.
     """
+
+    retry_after = 5.0
 
     def __init__(
         self,
@@ -221,6 +224,21 @@ class RedisPageCache:
     ):
         self.client, self.prefix = client, prefix + "page:"
         self.ttl, self.max_keys, self.max_entry_bytes = ttl, max_keys, max_entry_bytes
+        self._skip_until = 0.0
+
+    def _down(self, when: str) -> None:
+        self._skip_until = time.monotonic() + self.retry_after
+        logger.warning(f"page cache: Redis unavailable on {when}, skipping the cache for a while")
+
+    def _skipping(self) -> bool:
+        return time.monotonic() < self._skip_until
+
+    def ping(self) -> bool:
+        """Whether Redis answers now (for /readyz)."""
+        try:
+            return bool(self.client.ping())
+        except Exception:
+            return False
 
     @staticmethod
     def dumps(entry: CachedPage) -> bytes:
@@ -242,16 +260,18 @@ class RedisPageCache:
         return f"{self.prefix}{version}:{key}"
 
     def get(self, key: str, version: int) -> CachedPage | None:
+        if self._skipping():
+            return None
         try:
             data = self.client.get(self._key(version, key))
         except Exception:  # redis raises several unrelated types; any of them is a miss here
-            logger.warning("page cache: Redis unavailable on read")
+            self._down("read")
             return None
         return self.loads(data) if data else None
 
     def put(self, key: str, entry: CachedPage) -> None:
         data = self.dumps(entry)
-        if len(data) > self.max_entry_bytes:
+        if len(data) > self.max_entry_bytes or self._skipping():
             return
         counter = f"{self.prefix}{entry.version}#count"
         try:
@@ -263,7 +283,7 @@ class RedisPageCache:
                 return
             self.client.set(self._key(entry.version, key), data, ex=self.ttl)
         except Exception:
-            logger.warning("page cache: Redis unavailable on write")
+            self._down("write")
 
     def clear(self) -> None:
         for key in self.client.scan_iter(match=self.prefix + "*", count=500):
@@ -271,16 +291,29 @@ class RedisPageCache:
 
 
 class ContentVersion:
-    """The content version from the database, re-read at most every `ttl` seconds."""
+    """The content version from the database, re-read at most every `ttl` seconds.
+
+    When the database cannot be read, the version last read stands (retried at most every `ttl`), so
+    pages cached for it are still served; a process that has never read it raises the error.
+    """
 
     def __init__(self, read: Callable[[], int], ttl: float = 1.0):
         self._read, self.ttl = read, ttl
         self._value, self._at = 0, 0.0
+        self._known = False
 
     def current(self) -> int:
         now = time.monotonic()
         if now - self._at > self.ttl:
-            self._value, self._at = self._read(), now
+            try:
+                value = self._read()
+            except SQLAlchemyError:
+                if not self._known:
+                    raise
+                self._at = now
+                logger.warning("page cache: database unavailable, serving the version last read")
+                return self._value
+            self._value, self._at, self._known = value, now, True
         return self._value
 
     def expire(self) -> None:

@@ -35,6 +35,8 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
+    """The engine for `url`. SQL parameters (typed emails, free text, equality answers) never appear
+    in the messages of its errors, so a logged database error cannot carry them (hide_parameters)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
@@ -42,6 +44,7 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
             # One shared connection keeps an in-memory database alive across sessions.
             **({"poolclass": StaticPool} if in_memory else {}),
@@ -58,7 +61,7 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
 class Database:

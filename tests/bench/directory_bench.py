@@ -70,7 +70,8 @@ def run(label: str, url: str, feed_path: Path, work: Path, repeat: int) -> None:
         db.upgrade()
         session = db.session
         start = time.perf_counter()
-        report = importer.apply(session, importer.read_path(feed_path))
+        # The benchmark loads more than an SQLite site would take alongside other writers.
+        report = importer.apply(session, importer.read_path(feed_path), sqlite_max_rows=sys.maxsize)
         assert report.ok, report.lines()[:10]
         loaded = time.perf_counter() - start
         start = time.perf_counter()

@@ -38,7 +38,7 @@ from alliance.backoffice.forms import (
     RolesForm,
     SignInForm,
 )
-from alliance.extensions import db, limiter
+from alliance.extensions import db, hit_limit, limiter
 from alliance.hosts import external_url
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
@@ -333,13 +333,13 @@ def _reset_allowed(email: str) -> bool:
     config = current_app.config
     prefix = config["RATELIMIT_KEY_PREFIX"]
     # Both counted under keyed hashes: Redis never holds the address typed or the client's address.
-    per_email = limiter.limiter.hit(
+    per_email = hit_limit(
         parse_limit(config["PASSWORD_RESET_LIMIT_PER_EMAIL"]),
         prefix,
         "password-reset/email",
         services.fingerprint(email, _key()),
     )
-    per_client = limiter.limiter.hit(
+    per_client = hit_limit(
         parse_limit(config["PASSWORD_RESET_LIMIT_PER_CLIENT"]),
         prefix,
         "password-reset/client",

@@ -625,22 +625,53 @@ def _owned_by(table: str, values: dict, owners: set) -> bool:
     return any(values.get(column) in owners for column in OWNER_COLUMNS if values.get(column))
 
 
+# On SQLite one transaction at a time may write, and other writers (survey answers, content saves,
+# moderation) wait for it at most SQLITE_BUSY_TIMEOUT_MS (5 s) before failing with "database is
+# locked". An import reads and compares everything first and holds the write lock only while it
+# writes; this many rows are written in about a second on a small server, so larger imports are
+# refused on SQLite (use PostgreSQL, where writers do not block each other). See docs/deploy.md.
+SQLITE_MAX_IMPORT_ROWS = 15_000
+
+
+def too_large_for_sqlite(session: Session, rows: int, limit: int) -> Problem | None:
+    """A problem when `rows` is more than an SQLite database should take in one import."""
+    if rows <= limit or session.get_bind().dialect.name != "sqlite":
+        return None
+    return Problem(
+        "import",
+        "",
+        f"{rows:,} rows is more than one import may write to an SQLite database ({limit:,}): it would "
+        "keep survey answers and staff edits waiting too long. Split the file, or move the site to "
+        "PostgreSQL (docs/deploy.md).",
+    )
+
+
 def apply(
     session: Session,
     batch: Batch,
     dry_run: bool = False,
     only_new: bool = False,
     progress: Callable[[str], None] | None = None,
+    sqlite_max_rows: int | None = None,
 ) -> Report:
     """Check, compare and (unless a dry run) write a batch. Bad rows anywhere: nothing is written.
 
     With only_new (seeding), rows the database already has are kept as they are, and so is everything
     that belongs to them (a service's contacts, phones, schedules...): only what is missing is added.
-    `progress`, when given, hears a line after the check and after each table."""
+    `progress`, when given, hears a line after the check and after each table.
+
+    Everything is read and compared before the first write, so the transaction holds the database's
+    write lock only for the writing itself; on SQLite a batch above `sqlite_max_rows` (by default
+    SQLITE_MAX_IMPORT_ROWS) is refused."""
     say = progress or (lambda _line: None)
     report = Report(dry_run=dry_run)
     checked, report.problems = check(session, batch)
-    say(f"checked {sum(len(rows) for rows in batch.rows.values()):,} rows: {len(report.problems):,} problems")
+    rows_given = sum(len(rows) for rows in batch.rows.values())
+    say(f"checked {rows_given:,} rows: {len(report.problems):,} problems")
+    if not report.problems:
+        limit = SQLITE_MAX_IMPORT_ROWS if sqlite_max_rows is None else sqlite_max_rows
+        too_large = too_large_for_sqlite(session, rows_given, limit)
+        report.problems = [too_large] if too_large else []
     if report.problems:
         session.rollback()
         return report
@@ -651,11 +682,9 @@ def apply(
     for table, objs in stale.items():
         report.deleted[table] += len(objs)
         touched.update(getattr(obj, "service_id", None) or getattr(obj, "link_id", None) for obj in objs)
-        if not dry_run:
-            for obj in objs:
-                session.delete(obj)
-    if not dry_run:
-        session.flush()
+    # Compare first (reads only): what to add, and which loaded rows change.
+    to_add: dict[str, list[Any]] = {}
+    to_update: dict[str, list[tuple[Any, dict, bool]]] = {}
     for table, rows in checked.items():
         model, _key = ALL_TABLES[table]
         existing = _load_existing(session, table, list(rows))
@@ -674,27 +703,39 @@ def apply(
                 report.created[table] += 1
                 if table == "services":
                     report.services_created.append(values["name"])
-                if not dry_run:
-                    if table == "services":
-                        values.setdefault("last_modified", now)
-                    session.add(model(**values))
+                    values.setdefault("last_modified", now)
+                to_add.setdefault(table, []).append(model(**values))
             else:
                 report.updated[table] += 1
                 if table == "services":
                     report.services_updated.append(values["name"])
-                if not dry_run:
-                    for name, value in values.items():
-                        setattr(obj, name, value)
-                    if table == "services" and "last_modified" not in values:
-                        obj.last_modified = now
-        if not dry_run:
-            session.flush()
-        if rows:
-            say(f"{table}: {len(rows):,} rows compared{'' if dry_run else ' and written'}")
+                to_update.setdefault(table, []).append(
+                    (obj, values, table == "services" and "last_modified" not in values)
+                )
+        if rows and dry_run:
+            say(f"{table}: {len(rows):,} rows compared")
     if dry_run:
         session.rollback()
         return report
-    _touch_services(session, touched, checked, now)
+    services_to_touch = _services_to_touch(session, touched, checked)
+    # Then write: the write lock is taken at the first statement below and released at the commit.
+    with session.no_autoflush:
+        for objs in stale.values():
+            for obj in objs:
+                session.delete(obj)
+        session.flush()
+        for table in ALL_TABLES:  # in order, so a row is written after the rows it refers to
+            for obj, values, stamp in to_update.get(table, []):
+                for name, value in values.items():
+                    setattr(obj, name, value)
+                if stamp:
+                    obj.last_modified = now
+            session.add_all(to_add.get(table, []))
+            session.flush()
+            if checked[table]:
+                say(f"{table}: {len(checked[table]):,} rows compared and written")
+        for svc in services_to_touch:
+            svc.last_modified = now
     if report.changed:
         from alliance.directory.search import directory_changed
 
@@ -703,13 +744,14 @@ def apply(
     return report
 
 
-def _touch_services(session: Session, touched: set[str], checked: dict, now: datetime) -> None:
-    """A service whose parts changed counts as modified, so modified_after finds it."""
+def _services_to_touch(session: Session, touched: set[str], checked: dict) -> list:
+    """The services whose parts changed, so that modified_after finds them (loaded before writing)."""
     given = {k[0] for k, v in checked["services"].items() if v.get("last_modified")}
     ids = list(touched - given - {None})
+    found = []
     for start in range(0, len(ids), 500):
-        for svc in session.scalars(select(m.Service).where(m.Service.id.in_(ids[start : start + 500]))):
-            svc.last_modified = now
+        found.extend(session.scalars(select(m.Service).where(m.Service.id.in_(ids[start : start + 500]))))
+    return found
 
 
 # Export --------------------------------------------------------------------------------------

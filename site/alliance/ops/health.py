@@ -2,7 +2,8 @@
 
 /healthz says the process answers (it touches nothing else, so a slow database never gets a node
 restarted). /readyz says this node can serve: the database answers, its schema is at the newest
-migration, and every search index for the database's current version opens here.
+migration, and every search index for the database's current version opens here (200 "ready", or
+503 "unavailable"); with Redis unreachable it still serves, and says so (200 "degraded").
 """
 
 from __future__ import annotations
@@ -73,12 +74,28 @@ def _newer_than_this_code(revision: str | None) -> bool:
     return False
 
 
+def degradations(app: Flask) -> list[str]:
+    """What this node does without, while still serving; empty when nothing is missing."""
+    cache = app.extensions.get("page_cache")
+    ping = getattr(cache, "ping", None)  # only the Redis page cache has one: REDIS_URL is set
+    if ping is not None and not ping():
+        logger.warning("readiness: Redis unreachable")
+        return ["redis: not reachable; rate limits are counted per process and the page cache is skipped"]
+    return []
+
+
 @bp.get("/readyz")
 def readyz():
+    """503 when this node cannot serve (take it out of the pool); 200 "degraded" when it serves
+    without something it would rather have (Redis): every node would be in the same state, and
+    taking them all out would turn a slower site into no site."""
     problems = readiness_problems(db.session, current_app.config["SEARCH_INDEX_DIR"])
     db.session.rollback()
     if problems:
         return _no_store(jsonify(status="unavailable", problems=problems)), 503
+    degraded = degradations(current_app)
+    if degraded:
+        return _no_store(jsonify(status="degraded", problems=degraded))
     return _no_store(jsonify(status="ready"))
 
 

@@ -60,6 +60,8 @@ def configure_logging(app: Flask) -> None:
     handler.alliance_json = True
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    # flask-limiter says here when Redis is unreachable and it counts in memory instead.
+    logging.getLogger("flask-limiter").addHandler(handler)
 
 
 def _endpoint(app: Flask, environ: dict) -> str:
