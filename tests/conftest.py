@@ -7,7 +7,9 @@ sets) its absence is an error, never a silent skip.
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
+from pathlib import Path
 
 import html5lib
 import pytest
@@ -119,6 +121,9 @@ def _empty_tables(app) -> None:
 def app(engine_app):
     # No app context is held open here: each request must get its own, as in production.
     _empty_tables(engine_app)
+    # The ORUK feed files are per directory version, kept beside the search indexes: a test starts
+    # on a node that has built none, as its tables start empty.
+    shutil.rmtree(Path(engine_app.config["SEARCH_INDEX_DIR"]) / "oruk-feeds", ignore_errors=True)
     return engine_app
 
 

@@ -41,6 +41,7 @@ from werkzeug.http import parse_cookie, parse_etags, unquote_etag
 
 from alliance import security
 from alliance.hosts import ENVIRON_REFUSED
+from alliance.inputs import url_is_clean
 from alliance.ops.requestlog import ENVIRON_ENDPOINT
 
 VERSION_NAME = "pages-content"
@@ -432,6 +433,7 @@ class CachedPageMiddleware:
             or not app.config["PAGE_CACHE"]
             or _has_session_cookie(app, environ)
             or environ.get(ENVIRON_REFUSED)  # a request for an unknown host: Flask answers 400
+            or not url_is_clean(environ)  # control characters or broken UTF-8: Flask answers 400
         ):
             return self.wsgi_app(environ, start_response)
         endpoint = self._endpoint(environ)

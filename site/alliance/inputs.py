@@ -88,6 +88,18 @@ def _path_parameter() -> str:
     return "path"
 
 
+def url_is_clean(environ: dict) -> bool:
+    """Whether a request's path and query string would pass check_request: for the page cache, which
+    answers before Flask and must refuse nothing that Flask would answer with a 400."""
+    try:
+        if has_control(environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8")):
+            return False
+        _check_pairs(environ.get("QUERY_STRING", "").encode("latin-1", "replace"), line_breaks=False)
+    except (UnicodeDecodeError, BadInput):
+        return False
+    return True
+
+
 def check_request(req: Request) -> None:
     """Raise BadInput when the path, query string or form fields carry what no view should see."""
     raw_path = req.environ.get("PATH_INFO", "").encode("latin-1", "replace")

@@ -127,6 +127,7 @@ def site(engine_app):
             "term": session.query(m.TaxonomyTerm).filter(m.TaxonomyTerm.term.isnot(None)).first().term,
             "service_id": service.id,
             "page": "1",
+            "part": "1",
             "filename": "css/app.css",
             "nhsuk_assets.filename": "images/favicon.ico",
             "oruk.services.record_id": service.id,

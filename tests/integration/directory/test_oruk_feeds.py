@@ -9,7 +9,6 @@ import gzip
 import json
 import os
 import re
-import shutil
 import threading
 import time
 import urllib.request
@@ -27,12 +26,6 @@ from tests.bench.run_gunicorn import gunicorn
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 API = "/api/oruk"
 FULL_NDJSON = f"{API}/services?format=ndjson&full=true"
-
-
-@pytest.fixture(autouse=True)
-def no_feeds_yet(app):
-    """Every test starts on a node that has built no feed (the search folder lives for the whole run)."""
-    shutil.rmtree(Path(app.config["SEARCH_INDEX_DIR"]) / feeds.FOLDER, ignore_errors=True)
 
 
 @pytest.fixture
