@@ -22,7 +22,9 @@ BARNSLEY_GROUP = "22a45d33-86d7-5748-b926-b886aefb4946"
 def directory(app, session):
     with app.app_context():
         seed_directory(session, ROOT / "content")
-        yield session
+    # Requests run outside this context, each in its own, as in production (a shared `g` would carry
+    # one request's language into the next).
+    yield session
 
 
 def result_names(html: str) -> list[str]:
@@ -35,7 +37,8 @@ def result_names(html: str) -> list[str]:
 
 
 def found_count(html: str) -> int:
-    match = re.search(r"Services found: (\d+)", html)
+    """The number in the results heading, in whatever language the page is in."""
+    match = re.search(r'id="results-heading">[^<]*?([0-9\u06f0-\u06f9\u0660-\u0669]+)', html)
     return int(match.group(1)) if match else 0
 
 

@@ -23,7 +23,9 @@ def directory(app, session):
     limiter.reset()
     with app.app_context():
         seed_directory(session, ROOT / "content")
-        yield session
+    # Requests run outside this context, each in its own, as in production (a shared `g` would carry
+    # one request's language into the next).
+    yield session
     limiter.reset()
 
 
