@@ -40,7 +40,6 @@ def moderation_overview():
 @auth.requires("moderation")
 def survey_moderation(survey_id: int):
     title = _survey_title_or_404(survey_id)
-    moderation.sync_queue(db.session, survey_id)
     status = request.args.get("status", "pending")
     if status not in moderation.STATUSES:
         status = "pending"
@@ -70,7 +69,6 @@ def _current_decision(item: moderation.QueueItem) -> str | None:
 @auth.requires("moderation")
 def moderate_answer(survey_id: int, answer_id: int):
     title = _survey_title_or_404(survey_id)
-    moderation.sync_queue(db.session, survey_id)
     item = moderation.get_item(db.session, survey_id, answer_id)
     if item is None:
         abort(404)
