@@ -107,3 +107,23 @@ def test_opening_the_moderation_pages_writes_nothing(app, client, session, surve
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(AnswerReview)) == reviews
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == audit
+
+
+def test_upgrading_gives_each_answer_stored_before_reviews_were_made_at_submission_its_review(
+    app, client, session, survey
+):
+    from sqlalchemy import delete
+
+    from alliance.extensions import db
+
+    answer(client, CONCERN)
+    before = session.scalar(select(func.count()).select_from(AnswerReview))
+    session.execute(delete(AnswerReview))
+    session.commit()
+    with app.app_context():
+        db.downgrade("-1")
+        db.upgrade()
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(AnswerReview)) == before == 3
+    answer_id = session.scalar(select(Answer.id).where(Answer.value == CONCERN))
+    assert session.get(AnswerReview, answer_id).urgent

@@ -1,5 +1,7 @@
-"""Moderation reviews are made when a response is submitted; give every answer stored before then its
-review (with its flags) once, so no page has to write when it is opened.
+"""Every answer stored before reviews were made at submission gets its review once; an index serves the queue.
+
+Moderation reviews (with their flags) are now made when a response is submitted, so no page has to
+write when it is opened.
 
 Revision ID: 0017
 Revises: 0016
@@ -30,6 +32,9 @@ reviews = sa.table(
 def upgrade() -> None:
     from alliance.surveys import moderation
 
+    op.create_index(
+        "ix_survey_answer_reviews_queue", "survey_answer_reviews", ["survey_id", "status", "urgent"]
+    )
     bind = op.get_bind()
     for (survey_id,) in bind.execute(sa.text("SELECT id FROM surveys")).all():
         rows = bind.execute(
@@ -55,4 +60,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # The reviews stay: the previous version made the same rows when the queue was opened.
-    pass
+    op.drop_index("ix_survey_answer_reviews_queue", table_name="survey_answer_reviews")
