@@ -481,13 +481,17 @@ class QueueItem:
         return [flag.split(":", 1)[1] for flag in self.flags if flag.startswith("pii:")]
 
 
-def _items(session: Session, survey_id: int, where) -> list[QueueItem]:
+def _items(
+    session: Session, survey_id: int, where, limit: int | None = None, offset: int = 0
+) -> list[QueueItem]:
     query = (
         _free_text_answers(survey_id)
         .add_columns(AnswerReview, Response.submitted_at)
         .join(AnswerReview, AnswerReview.answer_id == Answer.id)
         .where(*where)
         .order_by(AnswerReview.urgent.desc(), Response.submitted_at, Answer.id)
+        .limit(limit)
+        .offset(offset)
     )
     rows = session.execute(query).all()
     texts = dict(
@@ -529,6 +533,40 @@ def queue(session: Session, survey_id: int, status: str = "pending") -> list[Que
     if status not in STATUSES:
         raise ModerationError(f"unknown status {status}")
     return _items(session, survey_id, [AnswerReview.status == status])
+
+
+PER_PAGE = 50
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]  # this page's answers, urgent first
+    total: int  # answers with this status
+    urgent: int  # of which urgent
+    page: int
+    pages: int
+
+
+def queue_page(
+    session: Session, survey_id: int, status: str = "pending", page: int = 1, per_page: int = PER_PAGE
+) -> QueuePage:
+    """One page of the survey's answers with that review status, urgent first, then oldest first.
+    A page past the last gives the last."""
+    if status not in STATUSES:
+        raise ModerationError(f"unknown status {status}")
+    counts = dict(
+        session.execute(
+            select(AnswerReview.urgent, func.count())
+            .where(AnswerReview.survey_id == survey_id, AnswerReview.status == status)
+            .group_by(AnswerReview.urgent)
+        ).all()
+    )
+    total = sum(counts.values())
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    where = [AnswerReview.survey_id == survey_id, AnswerReview.status == status]
+    items = _items(session, survey_id, where, per_page, (page - 1) * per_page)
+    return QueuePage(items, total, counts.get(True, 0), page, pages)
 
 
 def get_item(session: Session, survey_id: int, answer_id: int) -> QueueItem | None:
