@@ -262,3 +262,11 @@ def test_an_urdu_answer_is_shown_right_to_left_with_its_name_highlighted(session
     assert (
         '<mark class="app-ltr"><span class="nhsuk-u-visually-hidden">(possible phone number) </span>' in page
     )
+
+
+def test_the_queue_comes_in_pages_urgent_first_and_a_page_past_the_end_gives_the_last(session, answered):
+    first = moderation.queue_page(session, answered, "pending", page=1, per_page=2)
+    assert [item.text for item in first.items] == [URGENT_ANSWER, PHONE_ANSWER]
+    assert (first.total, first.urgent, first.page, first.pages) == (3, 1, 1, 2)
+    last = moderation.queue_page(session, answered, "pending", page=99, per_page=2)
+    assert [item.text for item in last.items] == ["The bus does not go there"] and last.page == 2
