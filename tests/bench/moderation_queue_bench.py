@@ -8,6 +8,10 @@ answers each, one in fifty with a safeguarding phrase), gives them their reviews
 does, then asks a real HTTP server on 127.0.0.1 (Werkzeug's, in a thread) for each moderation page as
 a signed-in moderator, several times, and prints the median and worst time of each. It also checks
 that opening the pages added no review.
+
+Measured on the 2-core development machine with 10,000 responses (20,000 reviews, 200 urgent), median
+of 7: SQLite overview 0.012 s, queue 0.024 s, queue page 40 0.089 s; PostgreSQL overview 0.009 s,
+queue 0.071 s, queue page 40 0.099 s. Before, with every answer on one page, the queue took 2.1 s.
 """
 
 from __future__ import annotations
