@@ -111,6 +111,12 @@ class Config:
     MAIL_SEND_BATCH = 50
     MAIL_LOOP_SECONDS = float(_env("MAIL_LOOP_SECONDS", "5"))
     # Sent (and dropped or discarded) messages are deleted this many days after they were queued.
+    # Who is emailed (through the outbox) when a survey answer may show a safeguarding concern: the
+    # Alliance's safeguarding contacts, comma-separated, for every survey. The email links to the answer
+    # in the back-office and never carries its text. Empty: no alert is sent (the queue still flags it).
+    SAFEGUARDING_CONTACTS = [
+        address.strip() for address in (_env("SAFEGUARDING_CONTACTS") or "").split(",") if address.strip()
+    ]
     MAIL_KEEP_DAYS = int(_env("MAIL_KEEP_DAYS", "30"))
     # Password reset requests, counted whether or not the address has an account (flask-limiter syntax).
     PASSWORD_RESET_LIMIT_PER_EMAIL = _env("PASSWORD_RESET_LIMIT_PER_EMAIL", "3 per hour")

@@ -4,6 +4,9 @@ ROLES = ("administrator", "editor", "publisher", "directory_manager", "engagemen
 
 # "surveys.equality" lets an export carry each response's equality-monitoring answers; without it
 # they appear only as suppressed aggregate counts.
+# "surveys.raw_text" lets an export carry free-text answers as typed (every such export is audited as
+# "survey.export.raw"); without it exports carry the moderated text: redactions applied, rejected
+# answers left out, answers not yet moderated replaced by "[awaiting moderation]".
 
 # Every signed-in member of staff may use their own account pages and the dashboard.
 STAFF = "staff"
@@ -19,6 +22,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "research.manage",
         "surveys.manage",
         "surveys.equality",
+        "surveys.raw_text",
         "moderation",
     },
     "editor": {"content.edit"},

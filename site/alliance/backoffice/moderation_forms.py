@@ -11,10 +11,21 @@ DECISION_CHOICES = [
     ("reject", "Reject: never publish this answer"),
 ]
 
+# What each decision does to reports, quotes and downloads, shown beside the decision.
+DECISION_HINT = (
+    "Reports, quotes and downloads (CSV, spreadsheet, JSON) carry the published text: approved as typed, "
+    'or with each redacted part replaced by "[redacted]". A rejected answer is left out of them, and an '
+    'answer not yet decided is downloaded as "[awaiting moderation]". The answer as typed stays here '
+    "for moderators, and only staff allowed raw exports can download it."
+)
+
 
 class DecisionForm(FlaskForm):
     decision = RadioField(
-        "Decision", choices=DECISION_CHOICES, validators=[DataRequired("Choose a decision")]
+        "Decision",
+        description=DECISION_HINT,
+        choices=DECISION_CHOICES,
+        validators=[DataRequired("Choose a decision")],
     )
     redact = CheckboxesField(
         "Redact these parts",

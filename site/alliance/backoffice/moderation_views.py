@@ -11,6 +11,7 @@ from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.moderation_forms import DecisionForm, ThemeForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
+from alliance.pages.presenters import page_number
 from alliance.surveys import moderation
 
 
@@ -40,18 +41,18 @@ def moderation_overview():
 @auth.requires("moderation")
 def survey_moderation(survey_id: int):
     title = _survey_title_or_404(survey_id)
-    moderation.sync_queue(db.session, survey_id)
     status = request.args.get("status", "pending")
     if status not in moderation.STATUSES:
         status = "pending"
-    items = moderation.queue(db.session, survey_id, status)
+    found = moderation.queue_page(db.session, survey_id, status, page_number(request.args.get("page")))
     return render_template(
         "backoffice/moderation_queue.html",
         survey_id=survey_id,
         title=title,
         status=status,
-        urgent=[item for item in items if item.urgent],
-        others=[item for item in items if not item.urgent],
+        found=found,
+        urgent=[item for item in found.items if item.urgent],
+        others=[item for item in found.items if not item.urgent],
         instructions=moderation.instructions(),
         concern_label=moderation.concern_label,
         labels=moderation.PII_LABELS,
@@ -70,7 +71,6 @@ def _current_decision(item: moderation.QueueItem) -> str | None:
 @auth.requires("moderation")
 def moderate_answer(survey_id: int, answer_id: int):
     title = _survey_title_or_404(survey_id)
-    moderation.sync_queue(db.session, survey_id)
     item = moderation.get_item(db.session, survey_id, answer_id)
     if item is None:
         abort(404)

@@ -70,7 +70,9 @@ def _filter_form(survey_id: int) -> tuple[ReportFilterForm, reports.Filters | No
 
 
 def _export_args() -> dict[str, str]:
-    return {key: value for key, value in request.args.items() if value and key != "by"}
+    return {
+        key: value for key, value in request.args.items() if value and key not in ("by", "equality", "text")
+    }
 
 
 @bp.get("/surveys/<int:survey_id>/report")
@@ -90,6 +92,7 @@ def survey_report(survey_id: int):
         data_table=charts.data_table,
         export_args=_export_args(),
         can_see_equality=auth.can("surveys.equality"),
+        can_see_raw_text=auth.can("surveys.raw_text"),
     ), 400 if filters is None else 200
 
 
@@ -105,23 +108,27 @@ def survey_export(survey_id: int, fmt: str):
     raw = request.args.get("equality") == "raw"
     if raw and not auth.can("surveys.equality"):
         abort(403)
+    raw_text = request.args.get("text") == "raw"
+    if raw_text and not auth.can("surveys.raw_text"):
+        abort(403)
     responses = db.session.scalar(
         select(func.count()).select_from(reports.filtered_ids(survey_id, filters).subquery())
     )
     accounts.audit(
         db.session,
-        "survey.export",
+        "survey.export.raw" if raw_text else "survey.export",
         auth.current_staff(),
         target=f"{survey.slug} v{survey.version}",
         format=fmt,
         responses=responses,
         equality="rows" if raw else "aggregate",
+        text="as typed" if raw_text else "moderated",
         filters=filters.describe(),
     )
     db.session.commit()
     name = exports.filename(survey, fmt, date.today().isoformat())
     return Response(
-        stream_with_context(exports.export(db.session, survey_id, fmt, filters, raw)),
+        stream_with_context(exports.export(db.session, survey_id, fmt, filters, raw, raw_text)),
         mimetype=exports.MIME_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

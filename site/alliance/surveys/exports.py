@@ -4,6 +4,10 @@ Responses are read in keyset batches (`BATCH` at a time, by id) with their answe
 Every CSV and XLSX text cell is neutralised against spreadsheet formulas (JSON keeps text as typed).
 Equality-monitoring answers are never joined to a response here: exports carry them as suppressed
 aggregate counts, or, for staff allowed "surveys.equality", as separate rows linked to no response.
+
+Free text leaves as the moderator decided: an approved answer as published (with its redactions), a
+rejected one left out, one not yet moderated replaced by AWAITING. Only an export asked for with
+`raw_text` (staff allowed "surveys.raw_text", and audited by the caller) carries the text as typed.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -24,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from alliance.accounts.services import safe_cell
 from alliance.surveys import equality, reports
-from alliance.surveys.models import Answer, EqualityResponse, Response, Survey
+from alliance.surveys.models import Answer, AnswerReview, EqualityResponse, Response, Survey
 from alliance.surveys.suppression import MIN_BASE, SUPPRESSED_MARK
 
 FORMATS = ("csv", "xlsx", "json")
@@ -38,6 +43,8 @@ MIME_TYPES = {
 FIXED_COLUMNS = ["reference", "version", "language", "locality", "submitted"]
 EQUALITY_COLUMNS = ["submitted_on", *equality.KEYS]
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+AWAITING = "[awaiting moderation]"
+FIXED_HEADINGS = ["Reference", "Survey version", "Language", "Locality", "Submitted on"]
 
 
 @dataclass
@@ -47,6 +54,14 @@ class Column:
     kind: str
     heading: str
     options: dict[str, str]  # option key -> English text
+    text: str = ""  # the question's English text
+
+    def xlsx_headings(self) -> list[str]:
+        """The column headings in the spreadsheet: the question's text, one column per rank for a ranking."""
+        title = self.text or self.key
+        if self.kind == "ranking":
+            return [f"{title} (rank {rank})" for rank in range(1, len(self.options) + 1)]
+        return [title]
 
 
 def filename(survey: Survey, fmt: str, today: str) -> str:
@@ -63,6 +78,7 @@ def columns(session: Session, survey_id: int) -> list[Column]:
                 key=question.key,
                 kind=question.kind,
                 heading=question.key,
+                text=texts.get(f"q.{question.key}.text", ""),
                 options={
                     key: reports.option_label(texts, question, key) for key in reports.option_keys(question)
                 },
@@ -91,10 +107,39 @@ def _value(column: Column, answers: list[tuple[str | None, str]]) -> str:
     return answers[0][1] if answers else ""
 
 
+FREE_TEXT_KINDS = ("short_text", "long_text")
+OTHER_TEXT_KINDS = ("single", "multiple", "yes_no")  # their value, when there is one, is "other" text
+
+
+def is_free_text(kind: str, value: str) -> bool:
+    return bool(value) and (kind in FREE_TEXT_KINDS or kind in OTHER_TEXT_KINDS)
+
+
+def shown_text(value: str, status: str | None, published: str | None, raw: bool = False) -> str | None:
+    """The text an export carries for one free-text answer: as typed when `raw`; as published once
+    approved; None (left out) once rejected; AWAITING until then, or when it has no review at all."""
+    if raw:
+        return value
+    if status == "approved":
+        return published or ""
+    if status == "rejected":
+        return None
+    return AWAITING
+
+
 def _responses(
-    session: Session, survey_id: int, filters: reports.Filters, batch_size: int = BATCH
+    session: Session,
+    survey_id: int,
+    filters: reports.Filters,
+    batch_size: int = BATCH,
+    raw: bool = False,
+    kinds: dict[int, str] | None = None,
 ) -> Iterator[tuple[Response, dict]]:
-    """(response row, {question id: [(option key, value), ...]}) in id order, a batch at a time."""
+    """(response row, {question id: [(option key, value), ...]}) in id order, a batch at a time, with
+    free text as `shown_text` gives it (a rejected free-text answer is left out; a rejected "other"
+    text leaves its option chosen, without the text)."""
+    if kinds is None:
+        kinds = {column.question_id: column.kind for column in columns(session, survey_id)}
     ids = reports.filtered_ids(survey_id, filters)
     last = 0
     while True:
@@ -114,15 +159,31 @@ def _responses(
         if not batch:
             return
         answers: dict[int, dict[int, list]] = {row.id: {} for row in batch}
-        for response_id, question_id, key, value in session.execute(
-            select(Answer.response_id, Answer.question_id, Answer.option_key, Answer.value)
+        for response_id, question_id, key, value, status, published in session.execute(
+            select(
+                Answer.response_id,
+                Answer.question_id,
+                Answer.option_key,
+                Answer.value,
+                AnswerReview.status,
+                AnswerReview.text,
+            )
+            .outerjoin(AnswerReview, AnswerReview.answer_id == Answer.id)
             .where(Answer.response_id.in_([row.id for row in batch]))
             .order_by(Answer.response_id, Answer.id)
         ):
-            answers[response_id].setdefault(question_id, []).append((key, value))
+            if is_free_text(kinds.get(question_id, ""), value):
+                value = shown_text(value, status, published, raw)
+                if value is None and not key:
+                    continue
+            answers[response_id].setdefault(question_id, []).append((key, value or ""))
         for row in batch:
             yield row, answers[row.id]
         last = batch[-1].id
+
+
+def _kinds(cols: list[Column]) -> dict[int, str]:
+    return {column.question_id: column.kind for column in cols}
 
 
 def _record(row, answers: dict, cols: list[Column]) -> tuple[list[str], list[str]]:
@@ -137,7 +198,7 @@ def _record(row, answers: dict, cols: list[Column]) -> tuple[list[str], list[str
 
 
 def csv_stream(
-    session: Session, survey_id: int, filters: reports.Filters, batch: int = BATCH
+    session: Session, survey_id: int, filters: reports.Filters, batch: int = BATCH, raw_text: bool = False
 ) -> Iterator[str]:
     """UTF-8 CSV with a byte order mark first (so Excel reads it as UTF-8), one row per response."""
     cols = columns(session, survey_id)
@@ -145,7 +206,9 @@ def csv_stream(
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([*FIXED_COLUMNS, *(column.heading for column in cols)])
-    for count, (row, answers) in enumerate(_responses(session, survey_id, filters, batch), start=1):
+    for count, (row, answers) in enumerate(
+        _responses(session, survey_id, filters, batch, raw_text, _kinds(cols)), start=1
+    ):
         fixed, values = _record(row, answers, cols)
         writer.writerow([cell(value) for value in (*fixed, *values)])
         if count % 200 == 0:
@@ -196,15 +259,20 @@ def equality_rows(session: Session, survey_id: int, filters: reports.Filters) ->
 
 
 def json_stream(
-    session: Session, survey_id: int, filters: reports.Filters, raw_equality: bool
+    session: Session, survey_id: int, filters: reports.Filters, raw_equality: bool, raw_text: bool = False
 ) -> Iterator[str]:
     """A JSON object whose "responses" array is written one response at a time."""
     survey = session.get(Survey, survey_id)
     cols = columns(session, survey_id)
-    head = {"survey": survey.slug, "version": survey.version, "filters": filters.describe()}
+    head = {
+        "survey": survey.slug,
+        "version": survey.version,
+        "filters": filters.describe(),
+        "text": "as typed" if raw_text else "moderated",
+    }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "responses": ['
     separator = "\n"
-    for row, answers in _responses(session, survey_id, filters):
+    for row, answers in _responses(session, survey_id, filters, raw=raw_text, kinds=_kinds(cols)):
         fixed, values = _record(row, answers, cols)
         record = dict(zip(FIXED_COLUMNS, fixed, strict=True))
         record["answers"] = {column.key: value for column, value in zip(cols, values, strict=True) if value}
@@ -223,9 +291,46 @@ def json_stream(
 
 
 def _xlsx_text(value: object) -> object:
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | date):
         return value
     return ILLEGAL_CHARACTERS_RE.sub("", cell(value))
+
+
+def _typed(column: Column, answers: list[tuple[str | None, str]]) -> list[object]:
+    """One question's cells in the Responses sheet: numbers and ratings as numbers, dates as dates,
+    a ranking as one cell per rank (the option's label), anything else as safe text."""
+    if column.kind == "ranking":
+        by_rank = {int(value): key for key, value in answers if key and value.isdigit()}
+        return [
+            _xlsx_text(column.options.get(by_rank[rank], by_rank[rank])) if rank in by_rank else None
+            for rank in range(1, len(column.options) + 1)
+        ]
+    value = _value(column, answers)
+    if column.kind in ("number", "rating") and re.fullmatch(r"-?\d{1,15}", value):
+        return [int(value)]
+    if column.kind == "date" and value:
+        try:
+            return [date.fromisoformat(value)]
+        except ValueError:
+            pass
+    return [_xlsx_text(value) if value else None]
+
+
+def _column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _code_rows(cols: list[Column]) -> Iterator[list]:
+    yield ["Heading in Responses", "Question code", "Kind", "Option code", "Option"]
+    for column in cols:
+        headings = column.xlsx_headings()
+        yield [headings[0], column.key, column.kind, None, None]
+        for key, label in column.options.items():
+            yield [headings[0], column.key, column.kind, key, label]
 
 
 def _question_rows(session: Session, survey_id: int, filters: reports.Filters) -> Iterator[list]:
@@ -253,17 +358,28 @@ def _question_rows(session: Session, survey_id: int, filters: reports.Filters) -
 
 
 def xlsx_stream(
-    session: Session, survey_id: int, filters: reports.Filters, raw_equality: bool
+    session: Session, survey_id: int, filters: reports.Filters, raw_equality: bool, raw_text: bool = False
 ) -> Iterator[bytes]:
-    """An XLSX workbook (sheets Responses, Questions, Themes, Equality) built in write-only mode in a
-    temporary file, then streamed from it in chunks."""
+    """An XLSX workbook (sheets Responses, Codes, Questions, Themes, Equality) built in write-only mode
+    in a temporary file, then streamed from it in chunks. Responses has the questions' text as headings
+    (their codes are on Codes), a frozen header row with filters, typed numbers and dates, and one column
+    per rank for a ranking question."""
     cols = columns(session, survey_id)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Responses")
-    sheet.append([*FIXED_COLUMNS, *(column.heading for column in cols)])
-    for row, answers in _responses(session, survey_id, filters):
-        fixed, values = _record(row, answers, cols)
-        sheet.append([_xlsx_text(value) for value in (*fixed, *values)])
+    sheet.freeze_panes = "A2"
+    headings = [*FIXED_HEADINGS, *(heading for column in cols for heading in column.xlsx_headings())]
+    sheet.append([_xlsx_text(heading) for heading in headings])
+    rows = 1
+    for row, answers in _responses(session, survey_id, filters, raw=raw_text, kinds=_kinds(cols)):
+        fixed = [row.reference, row.survey_version, row.lang, row.locality or None, row.submitted_at.date()]
+        typed = [value for column in cols for value in _typed(column, answers.get(column.question_id, []))]
+        sheet.append([_xlsx_text(value) if value is not None else None for value in fixed] + typed)
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{_column_letter(len(headings))}{rows}"
+    codes = workbook.create_sheet("Codes")
+    for values in _code_rows(cols):
+        codes.append([None if value is None else _xlsx_text(value) for value in values])
     questions = workbook.create_sheet("Questions")
     for values in _question_rows(session, survey_id, filters):
         questions.append([_xlsx_text(value) for value in values])
@@ -294,13 +410,19 @@ def xlsx_stream(
 
 
 def export(
-    session: Session, survey_id: int, fmt: str, filters: reports.Filters, raw_equality: bool = False
+    session: Session,
+    survey_id: int,
+    fmt: str,
+    filters: reports.Filters,
+    raw_equality: bool = False,
+    raw_text: bool = False,
 ) -> Iterator[str | bytes]:
-    """The chosen format's generator. Nothing is read until the first chunk is asked for."""
+    """The chosen format's generator. Nothing is read until the first chunk is asked for. Free text is
+    the moderated text unless `raw_text`."""
     if fmt == "csv":
-        return csv_stream(session, survey_id, filters)
+        return csv_stream(session, survey_id, filters, raw_text=raw_text)
     if fmt == "json":
-        return json_stream(session, survey_id, filters, raw_equality)
+        return json_stream(session, survey_id, filters, raw_equality, raw_text)
     if fmt == "xlsx":
-        return xlsx_stream(session, survey_id, filters, raw_equality)
+        return xlsx_stream(session, survey_id, filters, raw_equality, raw_text)
     raise ValueError(f"unknown export format {fmt!r}")

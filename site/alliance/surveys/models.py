@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.database import Base, utcnow
@@ -202,6 +202,8 @@ class AnswerReview(Base):
     `urgent` answers go to the top of the queue."""
 
     __tablename__ = "survey_answer_reviews"
+    # The moderation queue and its counts read a survey's reviews by status, urgent first.
+    __table_args__ = (Index("ix_survey_answer_reviews_queue", "survey_id", "status", "urgent"),)
 
     answer_id: Mapped[int] = mapped_column(
         ForeignKey("survey_answers.id", ondelete="CASCADE"), primary_key=True

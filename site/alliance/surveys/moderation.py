@@ -12,15 +12,16 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from alliance.outbox.services import enqueue
 from alliance.surveys.models import (
     Answer,
     AnswerReview,
@@ -380,33 +381,78 @@ def _free_text_answers(survey_id: int):
     )
 
 
+def _new_review(answer_id: int, survey_id: int, value: str, lang: str) -> tuple[AnswerReview, list[str]]:
+    flags, urgent = flags_for(value, lang)
+    review = AnswerReview(
+        answer_id=answer_id, survey_id=survey_id, status="pending", flags=json.dumps(flags), urgent=urgent
+    )
+    return review, [flag.split(":", 1)[1] for flag in flags if flag.startswith("safeguarding:")]
+
+
+@dataclass(frozen=True)
+class Concern:
+    answer_id: int
+    concerns: list[str]  # safeguarding concern kinds, such as "self_harm"
+
+
+def review_response(session: Session, survey_id: int, response_id: int) -> list[Concern]:
+    """Add a pending review, with its personal-data and safeguarding flags, for each free-text answer
+    of a response just stored (flushed, not committed): the submit path calls it in the response's own
+    transaction. Returns the answers that carry a safeguarding concern. The caller commits."""
+    rows = session.execute(_free_text_answers(survey_id).where(Answer.response_id == response_id)).all()
+    found = []
+    for answer_id, value, lang, _key in rows:
+        review, concerns = _new_review(answer_id, survey_id, value, lang)
+        session.add(review)
+        if concerns:
+            found.append(Concern(answer_id, concerns))
+    session.flush()
+    return found
+
+
+def alert_safeguarding(
+    session: Session,
+    survey_title: str,
+    concerns: list[Concern],
+    contacts: list[str],
+    link: Callable[[int], str],
+) -> int:
+    """Queue one email per contact for each flagged answer, in the caller's transaction. The email
+    names the survey, the concern and a link to the answer in the back-office (`link(answer_id)`), and
+    never the answer's text. Returns how many emails were queued."""
+    queued = 0
+    for concern in concerns:
+        labels = "\n".join(f"- {concern_label(kind)}" for kind in concern.concerns)
+        body = (
+            f'An answer to the survey "{survey_title}" may show a safeguarding concern:\n{labels}\n\n'
+            f"Read it in the moderation queue (sign-in needed):\n{link(concern.answer_id)}\n\n"
+            "This email does not contain the answer. Follow the Alliance safeguarding procedure: "
+            "if anyone may be in immediate danger, call 999.\n"
+        )
+        for address in contacts:
+            enqueue(
+                session,
+                to=address,
+                subject=f"Safeguarding: answer {concern.answer_id} needs reading today",
+                body=body,
+                kind="safeguarding-alert",
+            )
+            queued += 1
+    return queued
+
+
 def sync_queue(session: Session, survey_id: int) -> int:
-    """Add a pending review, with its flags, for each free-text answer that has none. Cheap and
-    idempotent: call it whenever the queue is looked at. Commits; returns how many were added."""
+    """Add a pending review for each free-text answer that has none: answers stored before reviews were
+    made at submission (a migration runs it once). Responses get theirs when submitted, so no page
+    calls this. The caller commits; returns how many were added."""
     rows = session.execute(
         _free_text_answers(survey_id)
         .outerjoin(AnswerReview, AnswerReview.answer_id == Answer.id)
         .where(AnswerReview.answer_id.is_(None))
     ).all()
     for answer_id, value, lang, _key in rows:
-        flags, urgent = flags_for(value, lang)
-        session.add(
-            AnswerReview(
-                answer_id=answer_id,
-                survey_id=survey_id,
-                status="pending",
-                flags=json.dumps(flags),
-                urgent=urgent,
-            )
-        )
-    if not rows:
-        return 0
-    try:
-        session.commit()
-    except IntegrityError:
-        # Someone else viewing the queue at the same moment added them first.
-        session.rollback()
-        return 0
+        session.add(_new_review(answer_id, survey_id, value, lang)[0])
+    session.flush()
     return len(rows)
 
 
@@ -435,13 +481,17 @@ class QueueItem:
         return [flag.split(":", 1)[1] for flag in self.flags if flag.startswith("pii:")]
 
 
-def _items(session: Session, survey_id: int, where) -> list[QueueItem]:
+def _items(
+    session: Session, survey_id: int, where, limit: int | None = None, offset: int = 0
+) -> list[QueueItem]:
     query = (
         _free_text_answers(survey_id)
         .add_columns(AnswerReview, Response.submitted_at)
         .join(AnswerReview, AnswerReview.answer_id == Answer.id)
         .where(*where)
         .order_by(AnswerReview.urgent.desc(), Response.submitted_at, Answer.id)
+        .limit(limit)
+        .offset(offset)
     )
     rows = session.execute(query).all()
     texts = dict(
@@ -485,6 +535,40 @@ def queue(session: Session, survey_id: int, status: str = "pending") -> list[Que
     return _items(session, survey_id, [AnswerReview.status == status])
 
 
+PER_PAGE = 50
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]  # this page's answers, urgent first
+    total: int  # answers with this status
+    urgent: int  # of which urgent
+    page: int
+    pages: int
+
+
+def queue_page(
+    session: Session, survey_id: int, status: str = "pending", page: int = 1, per_page: int = PER_PAGE
+) -> QueuePage:
+    """One page of the survey's answers with that review status, urgent first, then oldest first.
+    A page past the last gives the last."""
+    if status not in STATUSES:
+        raise ModerationError(f"unknown status {status}")
+    counts = dict(
+        session.execute(
+            select(AnswerReview.urgent, func.count())
+            .where(AnswerReview.survey_id == survey_id, AnswerReview.status == status)
+            .group_by(AnswerReview.urgent)
+        ).all()
+    )
+    total = sum(counts.values())
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    where = [AnswerReview.survey_id == survey_id, AnswerReview.status == status]
+    items = _items(session, survey_id, where, per_page, (page - 1) * per_page)
+    return QueuePage(items, total, counts.get(True, 0), page, pages)
+
+
 def get_item(session: Session, survey_id: int, answer_id: int) -> QueueItem | None:
     found = _items(session, survey_id, [Answer.id == answer_id])
     return found[0] if found else None
@@ -503,7 +587,7 @@ class SurveyCounts:
 
 
 def overview(session: Session) -> list[SurveyCounts]:
-    """Every survey with its pending and urgent (pending) answer counts, newest first. Syncs each queue."""
+    """Every survey with its pending and urgent (pending) answer counts, newest first. Reads only."""
     surveys = session.execute(
         select(Survey.id, Survey.slug, Survey.version, Survey.status).order_by(
             Survey.created_at.desc(), Survey.id.desc()
@@ -511,7 +595,6 @@ def overview(session: Session) -> list[SurveyCounts]:
     ).all()
     result = []
     for survey_id, slug, version, status in surveys:
-        sync_queue(session, survey_id)
         counts = dict(
             session.execute(
                 select(AnswerReview.status, func.count())

@@ -11,9 +11,10 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -22,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from alliance.directory.places import PostcodeError, outcode
-from alliance.surveys import equality
+from alliance.surveys import equality, moderation
 from alliance.surveys.models import (
     QUESTION_KINDS,
     Answer,
@@ -534,9 +535,14 @@ def submit(
     equality_answers: dict,
     content_dir: Path,
     now: datetime | None = None,
+    safeguarding_contacts: list[str] | None = None,
+    answer_link: Callable[[int, int], str] | None = None,
 ) -> Submitted:
-    """Store one response in one transaction. The token's UNIQUE column makes a repeat (double click,
-    resent form, retry, or two requests at once) return the first response's reference instead."""
+    """Store one response in one transaction, with a moderation review (and its flags) for each
+    free-text answer and, for an answer that may show a safeguarding concern, an alert in the mail
+    outbox to each of `safeguarding_contacts` linking to `answer_link(survey_id, answer_id)`. The
+    token's UNIQUE column makes a repeat (double click, resent form, retry, or two requests at once)
+    return the first response's reference instead."""
     if not TOKEN.match(token or ""):
         raise SurveyError("bad token")
     existing = find_submitted(session, token)
@@ -594,6 +600,16 @@ def submit(
                 )
             )
         try:
+            session.flush()
+            concerns = moderation.review_response(session, survey.id, response.id)
+            if concerns and safeguarding_contacts and answer_link is not None:
+                moderation.alert_safeguarding(
+                    session,
+                    moderation.survey_title(session, survey.id) or slug,
+                    concerns,
+                    safeguarding_contacts,
+                    partial(answer_link, survey.id),
+                )
             session.commit()
             return Submitted(response.reference, False)
         except IntegrityError:

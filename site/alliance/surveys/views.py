@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
+from alliance import hosts
 from alliance.extensions import csrf, db, limiter
 from alliance.i18n import current
 from alliance.surveys import drafts, equality, feedback, forms, presenters, retention, services
@@ -84,6 +85,11 @@ TIMED_OUT = _l("This form timed out. Check your answers and send them again.")
 
 def _closed(view: services.SurveyView):
     return render_template("surveys/closed.html", survey=view)
+
+
+def _answer_link(survey_id: int, answer_id: int) -> str:
+    """The back-office page of one answer, on the configured site, for a safeguarding alert."""
+    return hosts.external_url("backoffice.moderate_answer", survey_id=survey_id, answer_id=answer_id)
 
 
 @bp.get("/<lang>/surveys/", endpoint="index")
@@ -236,6 +242,8 @@ def check(slug: str):
                     state["a"],
                     state["e"],
                     Path(current_app.config["CONTENT_DIR"]),
+                    safeguarding_contacts=current_app.config["SAFEGUARDING_CONTACTS"],
+                    answer_link=_answer_link,
                 )
             except services.SurveyClosed:
                 return _closed(view)

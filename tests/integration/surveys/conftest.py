@@ -5,6 +5,7 @@ import pytest
 
 from alliance.extensions import limiter
 from alliance.surveys import services
+from tests.integration.backoffice.conftest import smtp, smtp_server  # noqa: F401  (the local SMTP server)
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 SLUG = "have-your-say-on-cancer-care"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from alliance.accounts.models import AuditEvent
 from alliance.surveys import exports, reports
+from alliance.surveys.models import Answer, AnswerReview
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import signed_in_client
 from tests.integration.surveys.test_reports import make_responses
@@ -20,7 +21,19 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 @pytest.fixture
 def data(app, session):
-    return make_responses(session, typed=FORMULA)
+    """44 responses; the first one's free text (a formula) approved as typed, two quotes approved, one
+    answer rejected and the rest not yet moderated."""
+    survey_id = make_responses(session, typed=FORMULA)
+    formula = session.scalar(select(Answer.id).where(Answer.value == FORMULA))
+    session.add(AnswerReview(answer_id=formula, survey_id=survey_id, status="approved", text=FORMULA))
+    session.commit()
+    return survey_id
+
+
+def headings_by_code(workbook) -> dict[str, str]:
+    """Question code -> its first heading in the Responses sheet, read from the Codes sheet."""
+    rows = list(workbook["Codes"].iter_rows(values_only=True))[1:]
+    return {code: heading for heading, code, _kind, option, _label in rows if option is None}
 
 
 @pytest.fixture
@@ -61,11 +74,11 @@ def test_xlsx_has_its_sheets_neutralised_text_and_equality_only_in_aggregate(lea
     response = lead.get(f"/backoffice/surveys/{data}/report/export.xlsx")
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
-    assert workbook.sheetnames == ["Responses", "Questions", "Themes", "Equality"]
+    assert workbook.sheetnames == ["Responses", "Codes", "Questions", "Themes", "Equality"]
     responses = list(workbook["Responses"].iter_rows(values_only=True))
     assert len(responses) == 45
     header = responses[0]
-    assert responses[1][header.index("one_change")] == "'" + FORMULA
+    assert responses[1][header.index(headings_by_code(workbook)["one_change"])] == "'" + FORMULA
     for sheet in workbook:
         for row in sheet.iter_rows():
             for cell in row:
@@ -115,6 +128,7 @@ def test_every_export_is_audit_logged_without_personal_data(app, lead, session, 
         "filters": {"language": "en"},
         "format": "csv",
         "responses": 33,
+        "text": "moderated",
     }
     assert (
         events[0].actor_email == "lead@example.nhs.uk"

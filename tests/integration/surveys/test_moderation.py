@@ -62,8 +62,9 @@ def moderator(app, session):
     return user, signed_in_client(app, user)
 
 
-def test_syncing_adds_one_pending_review_per_free_text_answer_and_is_idempotent(session, answered):
-    assert moderation.sync_queue(session, answered) == 3
+def test_submitting_adds_one_pending_review_per_free_text_answer_and_syncing_finds_none_left(
+    session, answered
+):
     assert moderation.sync_queue(session, answered) == 0
     reviews = session.scalars(select(AnswerReview)).all()
     assert len(reviews) == 3 and {review.status for review in reviews} == {"pending"}
@@ -72,7 +73,6 @@ def test_syncing_adds_one_pending_review_per_free_text_answer_and_is_idempotent(
 
 
 def test_the_queue_puts_urgent_answers_first_then_the_oldest(session, answered):
-    moderation.sync_queue(session, answered)
     items = moderation.queue(session, answered)
     assert [item.text for item in items] == [URGENT_ANSWER, PHONE_ANSWER, "The bus does not go there"]
     assert items[0].urgent and items[0].concerns == ["urgent_referral_delay"]
@@ -80,7 +80,6 @@ def test_the_queue_puts_urgent_answers_first_then_the_oldest(session, answered):
 
 
 def test_approving_publishes_the_answer_as_typed(session, answered):
-    moderation.sync_queue(session, answered)
     staff = make_staff(session, roles="moderator")
     target = answer_id(session, "The bus does not go there")
     decided = moderation.decide(session, answered, target, "approve", staff.id)
@@ -95,7 +94,6 @@ def test_approving_publishes_the_answer_as_typed(session, answered):
 
 
 def test_redacting_a_chosen_span_replaces_it_and_rejecting_publishes_nothing(session, answered):
-    moderation.sync_queue(session, answered)
     phone = answer_id(session, PHONE_ANSWER)
     decided = moderation.decide(session, answered, phone, "redact", None, chosen=[0])
     assert decided.redactions == 1
@@ -109,7 +107,6 @@ def test_redacting_a_chosen_span_replaces_it_and_rejecting_publishes_nothing(ses
 
 
 def test_an_edit_may_replace_text_with_redacted_but_never_add_words(session, answered):
-    moderation.sync_queue(session, answered)
     phone = answer_id(session, PHONE_ANSWER)
     with pytest.raises(moderation.ModerationError) as error:
         moderation.decide(
@@ -121,13 +118,11 @@ def test_an_edit_may_replace_text_with_redacted_but_never_add_words(session, ans
 
 
 def test_redact_with_nothing_chosen_is_refused(session, answered):
-    moderation.sync_queue(session, answered)
     with pytest.raises(moderation.ModerationError):
         moderation.decide(session, answered, answer_id(session, PHONE_ANSWER), "redact", None)
 
 
 def test_themes_can_be_added_renamed_removed_tagged_and_counted(session, answered):
-    moderation.sync_queue(session, answered)
     transport = moderation.add_theme(session, answered, "Transport", "Getting to hospital")
     staff = moderation.add_theme(session, answered, "staff", "Staff attitude")
     assert transport.code == "transport"
@@ -267,3 +262,11 @@ def test_an_urdu_answer_is_shown_right_to_left_with_its_name_highlighted(session
     assert (
         '<mark class="app-ltr"><span class="nhsuk-u-visually-hidden">(possible phone number) </span>' in page
     )
+
+
+def test_the_queue_comes_in_pages_urgent_first_and_a_page_past_the_end_gives_the_last(session, answered):
+    first = moderation.queue_page(session, answered, "pending", page=1, per_page=2)
+    assert [item.text for item in first.items] == [URGENT_ANSWER, PHONE_ANSWER]
+    assert (first.total, first.urgent, first.page, first.pages) == (3, 1, 1, 2)
+    last = moderation.queue_page(session, answered, "pending", page=99, per_page=2)
+    assert [item.text for item in last.items] == ["The bus does not go there"] and last.page == 2

@@ -181,6 +181,30 @@ def test_safeguarding_phrases_are_flagged_in_each_language(lang, text, concern):
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "concern"),
+    [
+        ("en", "I am scared and I don't know who to ask", "distress"),
+        ("en", "Nobody is helping me at home since the operation", "distress"),
+        ("en", "I can't cope with the treatment", "distress"),
+        ("en", "He hurts me when I ask for help", "abuse"),
+        ("en", "Sometimes I want to end it", "self_harm"),
+        ("ar", "أنا خائفة ولا أحد يساعدني في البيت", "distress"),
+        ("bn", "বাড়িতে কেউ আমাকে সাহায্য করছে না", "distress"),
+        ("ckb", "کەس لە ماڵەوە یارمەتیم نادات", "distress"),
+        ("pa", "ਮੈਨੂੰ ਡਰ ਲੱਗਦਾ ਹੈ", "distress"),
+        ("pl", "Nikt mi nie pomaga w domu i nie daję rady", "distress"),
+        ("ro", "Nimeni nu mă ajută acasă", "distress"),
+        ("sk", "Doma mi nikto nepomáha", "distress"),
+        ("so", "Qofna iguma caawiyo guriga", "distress"),
+        ("ur", "گھر میں کوئی میری مدد نہیں کر رہا", "distress"),
+        ("zh", "家里没有人帮我，我很害怕", "distress"),
+    ],
+)
+def test_a_safeguarding_leads_usual_wording_is_flagged_in_every_language(lang, text, concern):
+    assert concern in flag_safeguarding(text, lang)
+
+
+@pytest.mark.parametrize(
     ("lang", "text"),
     [
         ("en", "The nurses were kind. Waiting for results was hard."),
