@@ -223,6 +223,12 @@ class ProductionConfig(Config):
                 "from it, and requests naming any other host are refused (see docs/deploy.md)."
             )
         _check_site_url(cls)
+        domain = (cls.ALLIANCE_CONTACT_EMAIL or "").rpartition("@")[2].lower()
+        if not domain or domain == "example.nhs.uk" or domain.endswith(".example.nhs.uk"):
+            raise ConfigError(
+                "ALLIANCE_CONTACT_EMAIL must be set in production to an address the Alliance reads: "
+                "security.txt and the ORUK API's OpenAPI document publish it (see docs/deploy.md)."
+            )
 
 
 def _check_mail(cls: type[Config]) -> None:

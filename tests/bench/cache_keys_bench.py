@@ -67,6 +67,7 @@ def main() -> None:
         {
             "ALLIANCE_ENV": "production",
             "SITE_URL": "http://127.0.0.1",
+            "ALLIANCE_CONTACT_EMAIL": "contact@alliance.test",
             "SECRET_KEY": secrets.token_hex(32),
             "DATABASE_URL": f"sqlite:///{scratch / 'site.db'}",
             "SEARCH_INDEX_DIR": str(scratch / "search"),

@@ -117,6 +117,7 @@ def run(label: str, url: str, args: argparse.Namespace, work: Path, script: Path
     env = {
         "ALLIANCE_ENV": "production",
         "SITE_URL": "http://127.0.0.1",
+        "ALLIANCE_CONTACT_EMAIL": "contact@alliance.test",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": url,
         "SEARCH_INDEX_DIR": str(work / f"search-{label}"),

@@ -114,6 +114,7 @@ def test_the_session_cookie_is_secure_in_production(monkeypatch):
 
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
     monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
+    monkeypatch.setattr(config.ProductionConfig, "ALLIANCE_CONTACT_EMAIL", "contact@alliance.test")
     app = create_app("production", {"DATABASE_URL": "sqlite://"})
     with app.app_context():
         from alliance.extensions import db

@@ -24,8 +24,7 @@ def test_production_refuses_debug_mode(monkeypatch):
 
 
 def test_production_sets_secure_cookies_and_hsts(monkeypatch):
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
-    monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
+    _production(monkeypatch)
     app = create_app("production", {"DATABASE_URL": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -47,6 +46,7 @@ def test_the_development_default_database_is_sqlite_under_instance():
 def _production(monkeypatch, **settings):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
     monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
+    monkeypatch.setattr(config.ProductionConfig, "ALLIANCE_CONTACT_EMAIL", "contact@alliance.test")
     for name, value in settings.items():
         monkeypatch.setattr(config.ProductionConfig, name, value, raising=False)
 
@@ -160,3 +160,10 @@ def test_the_trusted_hosts_are_the_site_urls_host_and_the_extra_list(monkeypatch
     )
     app = create_app("production", {"DATABASE_URL": "sqlite://"})
     assert app.config["TRUSTED_HOSTS"] == ["www.example.nhs.uk", "old.example.nhs.uk"]
+
+
+def test_production_refuses_a_missing_or_example_contact_address(monkeypatch):
+    for value in (None, "cancer.alliance@example.nhs.uk"):
+        _production(monkeypatch, ALLIANCE_CONTACT_EMAIL=value)
+        with pytest.raises(config.ConfigError, match="ALLIANCE_CONTACT_EMAIL must be set in production"):
+            config.ProductionConfig.check()

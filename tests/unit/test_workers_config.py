@@ -12,6 +12,7 @@ from alliance import create_app
 def _production(monkeypatch, **settings):
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
     monkeypatch.setattr(config.ProductionConfig, "SITE_URL", "https://localhost")
+    monkeypatch.setattr(config.ProductionConfig, "ALLIANCE_CONTACT_EMAIL", "contact@alliance.test")
     for name, value in settings.items():
         monkeypatch.setattr(config.ProductionConfig, name, value, raising=False)
 

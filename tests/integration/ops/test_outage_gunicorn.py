@@ -119,6 +119,8 @@ def _env(tmp_path: Path, database_url: str) -> dict:
             if not k.startswith(("ALLIANCE_", "FLASK_", "GUNICORN", "PROMETHEUS_", "REDIS_", "WEB_"))
         },
         "ALLIANCE_ENV": "production",
+        "SITE_URL": "http://127.0.0.1",
+        "ALLIANCE_CONTACT_EMAIL": "contact@alliance.test",
         "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         "DATABASE_URL": database_url,
         "CONTENT_DIR": str(tmp_path / "content"),

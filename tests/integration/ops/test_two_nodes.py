@@ -151,6 +151,7 @@ def cluster(tmp_path_factory):
         **{k: v for k, v in os.environ.items() if not k.startswith(("ALLIANCE_", "FLASK_", "GUNICORN"))},
         "ALLIANCE_ENV": "production",
         "SITE_URL": "http://127.0.0.1",
+        "ALLIANCE_CONTACT_EMAIL": "contact@alliance.test",
         "ALLIANCE_NODES": "2",
         "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         "DATABASE_URL": f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{database}",

@@ -211,6 +211,7 @@ def node(request, tmp_path_factory):
         },
         "ALLIANCE_ENV": "production",
         "SITE_URL": "http://127.0.0.1",
+        "ALLIANCE_CONTACT_EMAIL": "contact@alliance.test",
         "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
