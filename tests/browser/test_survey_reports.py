@@ -53,3 +53,37 @@ def test_an_engagement_lead_reads_a_report_with_small_numbers_suppressed(
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a real date")
     expect(page.locator("#date_from-day")).to_have_value("31")
     check_accessibility("survey report with an error")
+
+
+CHART_TEXT_FITS = """() => [...document.querySelectorAll("svg.app-chart")].flatMap((svg) => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll("text")].map((text) => {
+    const r = text.getBoundingClientRect();
+    return {
+      text: text.textContent,
+      size: parseFloat(getComputedStyle(text).fontSize),
+      inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5
+        && r.bottom <= box.bottom + 0.5,
+    };
+  });
+})"""
+
+
+def test_chart_labels_are_whole_and_readable_on_a_phone_and_on_a_desktop(
+    page, live_server, lead_and_survey, tmp_path_factory
+):
+    email, secret, survey_id = lead_and_survey
+    given_i_sign_in_with_my_code(page, live_server, email, secret)
+    shots = tmp_path_factory.mktemp("report")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/backoffice/surveys/{survey_id}/report?by=sex")
+        expect(page.locator("svg.app-chart").first).to_be_visible()
+
+        texts = page.evaluate(CHART_TEXT_FITS)
+        assert len(texts) > 10
+        too_small = [t["text"] for t in texts if t["size"] < 14]
+        clipped = [t["text"] for t in texts if not t["inside"]]
+        assert (width, too_small, clipped) == (width, [], [])
+        page.screenshot(path=str(shots / f"report-{width}.png"), full_page=True)
+        page.locator(".app-report-figure").nth(1).screenshot(path=str(shots / f"figure-{width}.png"))
