@@ -85,7 +85,14 @@ def _draft_from(form: PageEditForm) -> workflow.Draft:
     )
 
 
-def readability(body: str) -> float:
+# textstat's Flesch-Kincaid grade is a formula for English text; in other languages it means nothing.
+READABILITY_LANGUAGES = frozenset({"en"})
+
+
+def readability(body: str, lang: str = "en") -> float | None:
+    """The Flesch-Kincaid grade of the body, or None for a language the score does not measure."""
+    if lang not in READABILITY_LANGUAGES:
+        return None
     return round(textstat.flesch_kincaid_grade(markdown.readable_text(body)), 1) if body.strip() else 0.0
 
 
@@ -149,7 +156,7 @@ def content_edit(slug: str, lang: str):
         edit_language=language,
         form=form,
         preview=preview,
-        grade=readability(form.body.data or ""),
+        grade=readability(form.body.data or "", lang),
         conflict_id=conflict_id,
         base_id=latest.id if latest else None,
     )
