@@ -215,6 +215,9 @@ def _act(slug: str, lang: str, revision_id: int, action: str, permission: str):
                 "Published." if outcome == "published" else f"Scheduled for {when:%d %B %Y at %H:%M} UTC."
             )
             action = outcome
+        elif action == "send-back":
+            workflow.send_back(db.session, revision_id, request.form.get("note", ""))
+            message = "Sent back to its author with your note."
         elif action == "restore":
             new_id = workflow.restore(db.session, revision_id, user.id)
             message = f"Revision restored as a new draft (revision id {new_id})."
@@ -260,6 +263,12 @@ def content_approve(slug: str, lang: str, revision_id: int):
 @auth.requires("content.publish")
 def content_publish(slug: str, lang: str, revision_id: int):
     return _act(slug, lang, revision_id, "publish", "content.publish")
+
+
+@bp.post("/content/<slug>/<lang>/revisions/<int:revision_id>/send-back")
+@auth.requires("content.publish")
+def content_send_back(slug: str, lang: str, revision_id: int):
+    return _act(slug, lang, revision_id, "send-back", "content.publish")
 
 
 @bp.post("/content/<slug>/<lang>/revisions/<int:revision_id>/restore")
