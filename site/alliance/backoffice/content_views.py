@@ -16,7 +16,7 @@ from sqlalchemy import select
 from alliance import i18n
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
-from alliance.backoffice.content_forms import PageEditForm, ScheduleForm
+from alliance.backoffice.content_forms import PageEditForm, ScheduleForm, SendBackForm
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
@@ -71,6 +71,7 @@ def content_page(slug: str, lang: str):
         authors=authors,
         form=EmptyForm(),
         schedule=ScheduleForm(),
+        send_back=SendBackForm(),
     )
 
 
@@ -216,7 +217,7 @@ def _act(slug: str, lang: str, revision_id: int, action: str, permission: str):
             )
             action = outcome
         elif action == "send-back":
-            workflow.send_back(db.session, revision_id, request.form.get("note", ""))
+            workflow.send_back(db.session, revision_id, SendBackForm().note.data or "")
             message = "Sent back to its author with your note."
         elif action == "restore":
             new_id = workflow.restore(db.session, revision_id, user.id)
