@@ -1,7 +1,8 @@
 """Server-rendered charts for survey reports: a horizontal bar chart in SVG beside a real data table.
 
 The SVG is an image with a title and description, every bar carries its label and value as text (no
-meaning in colour alone), and suppressed values show as "*" with no bar. The table beside it holds the
+meaning in colour alone), and suppressed values show as "*" with no bar. Labels wrap onto lines above
+their bars instead of being cut, and the text is 16 px at every screen width (the SVG is never scaled). The table beside it holds the
 same figures for screen readers and for copying. No JavaScript.
 """
 
