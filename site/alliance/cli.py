@@ -98,24 +98,53 @@ def search_rebuild() -> None:
         click.echo("No search indexes are registered.")
 
 
+def _role_names() -> list[str]:
+    from alliance.accounts.permissions import ROLES
+
+    return list(ROLES)
+
+
+@users_cli.command("create")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Name")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(_role_names()),
+    help="A role the account has; repeat for several.",
+)
+@click.password_option()
+def create_user(email: str, display_name: str, roles: tuple[str, ...], password: str) -> None:
+    """Create a staff account with the roles given (--role editor --role publisher)."""
+    _create_account(email, display_name, list(dict.fromkeys(roles)), password)
+
+
 @users_cli.command("create-admin")
 @click.option("--email", prompt=True)
 @click.option("--name", "display_name", prompt="Name")
 @click.password_option()
 def create_admin(email: str, display_name: str, password: str) -> None:
-    """Create an administrator account."""
+    """Create an administrator account (the same as `users create --role administrator`)."""
+    _create_account(email, display_name, ["administrator"], password)
+
+
+def _create_account(email: str, display_name: str, roles: list[str], password: str) -> None:
     from alliance.accounts import services
 
     hasher = services.password_hasher(
         current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]
     )
     try:
-        user_id = services.create_user(db.session, email, display_name, password, ["administrator"], hasher)
+        user_id = services.create_user(db.session, email, display_name, password, roles, hasher)
     except services.AccountError as error:
         raise click.ClickException(str(error)) from None
-    services.audit(db.session, "user.create", target=email, email="command line", roles=["administrator"])
+    services.audit(db.session, "user.create", target=email, email="command line", roles=roles)
     db.session.commit()
-    click.echo(f"Created administrator {email} (id {user_id}). They set up MFA when they first sign in.")
+    click.echo(
+        f"Created {email} (id {user_id}) with roles: {', '.join(roles)}. They set up MFA when they first sign in."
+    )
 
 
 def _babel(*args: str) -> None:

@@ -58,6 +58,16 @@ def get(code: str) -> Language | None:
     return None
 
 
+def name_in_words(code: str) -> str:
+    """A language code as staff read it: "Polish (Polski)", "English"; an unknown code as itself."""
+    language = REGISTRY.get(code)
+    if language is None:
+        return code
+    if language.name == language.english_name:
+        return language.english_name
+    return f"{language.english_name} ({language.name})"
+
+
 def current() -> Language:
     return g.get("language") or REGISTRY[DEFAULT]
 

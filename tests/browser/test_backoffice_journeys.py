@@ -70,7 +70,12 @@ def test_an_edit_is_drafted_reviewed_approved_by_someone_else_and_published(
     given_i_sign_in(other, live_server, email)
     other.get_by_label("Security code").fill(pyotp.TOTP(secret).at(time.time()))
     other.get_by_role("button", name="Sign in").click()
-    other.goto(f"{live_server}/backoffice/content/bowel-screening/en")
+    # Their dashboard counts the pages waiting for review and links to this one.
+    other.goto(f"{live_server}/backoffice/")
+    waiting = other.locator("#waiting-pages")
+    expect(waiting.locator(".app-waiting__count")).not_to_have_text("0")
+    waiting.get_by_role("link", name="Bowel cancer screening").first.click()
+    expect(other).to_have_url(f"{live_server}/backoffice/content/bowel-screening/en")
     other.get_by_role("button", name="Approve").click()
     other.get_by_role("button", name="Publish", exact=True).click()
     expect(other.locator(".app-flash")).to_contain_text("Published")

@@ -28,3 +28,12 @@ def test_negotiation_prefers_the_highest_quality_offered_language():
 def test_negotiation_falls_back_to_english():
     assert i18n.negotiate(LanguageAccept([("fr", 1.0), ("de", 0.9)]), OFFERED) == "en"
     assert i18n.negotiate(LanguageAccept([]), OFFERED) == "en"
+
+
+def test_a_language_code_is_named_in_english_and_in_itself_and_an_unknown_code_stays_as_it_is():
+    from alliance.i18n import name_in_words
+
+    assert name_in_words("en") == "English"
+    assert name_in_words("pl") == "Polish (Polski)"
+    assert name_in_words("zh") == "Chinese (Simplified) (简体中文)"
+    assert name_in_words("xx") == "xx"

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length, Optional
 
-from alliance.forms import DateField, StringField, TextAreaField
+from alliance.forms import CharacterCountField, DateField, StringField, TextAreaField
 
 
 class PageEditForm(FlaskForm):
@@ -26,6 +26,10 @@ class PageEditForm(FlaskForm):
         description="One per line, as: Title | https://address",
         validators=[Optional(), Length(max=5000)],
     )
+
+
+class SendBackForm(FlaskForm):
+    note = CharacterCountField("What should the author change?", maxlength=2000)
 
 
 class ScheduleForm(FlaskForm):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from alliance import i18n
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
-from alliance.backoffice.content_forms import PageEditForm, ScheduleForm
+from alliance.backoffice.content_forms import PageEditForm, ScheduleForm, SendBackForm
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
@@ -71,6 +71,7 @@ def content_page(slug: str, lang: str):
         authors=authors,
         form=EmptyForm(),
         schedule=ScheduleForm(),
+        send_back=SendBackForm(),
     )
 
 
@@ -85,7 +86,14 @@ def _draft_from(form: PageEditForm) -> workflow.Draft:
     )
 
 
-def readability(body: str) -> float:
+# textstat's Flesch-Kincaid grade is a formula for English text; in other languages it means nothing.
+READABILITY_LANGUAGES = frozenset({"en"})
+
+
+def readability(body: str, lang: str = "en") -> float | None:
+    """The Flesch-Kincaid grade of the body, or None for a language the score does not measure."""
+    if lang not in READABILITY_LANGUAGES:
+        return None
     return round(textstat.flesch_kincaid_grade(markdown.readable_text(body)), 1) if body.strip() else 0.0
 
 
@@ -149,7 +157,7 @@ def content_edit(slug: str, lang: str):
         edit_language=language,
         form=form,
         preview=preview,
-        grade=readability(form.body.data or ""),
+        grade=readability(form.body.data or "", lang),
         conflict_id=conflict_id,
         base_id=latest.id if latest else None,
     )
@@ -208,6 +216,9 @@ def _act(slug: str, lang: str, revision_id: int, action: str, permission: str):
                 "Published." if outcome == "published" else f"Scheduled for {when:%d %B %Y at %H:%M} UTC."
             )
             action = outcome
+        elif action == "send-back":
+            workflow.send_back(db.session, revision_id, SendBackForm().note.data or "")
+            message = "Sent back to its author with your note."
         elif action == "restore":
             new_id = workflow.restore(db.session, revision_id, user.id)
             message = f"Revision restored as a new draft (revision id {new_id})."
@@ -253,6 +264,12 @@ def content_approve(slug: str, lang: str, revision_id: int):
 @auth.requires("content.publish")
 def content_publish(slug: str, lang: str, revision_id: int):
     return _act(slug, lang, revision_id, "publish", "content.publish")
+
+
+@bp.post("/content/<slug>/<lang>/revisions/<int:revision_id>/send-back")
+@auth.requires("content.publish")
+def content_send_back(slug: str, lang: str, revision_id: int):
+    return _act(slug, lang, revision_id, "send-back", "content.publish")
 
 
 @bp.post("/content/<slug>/<lang>/revisions/<int:revision_id>/restore")

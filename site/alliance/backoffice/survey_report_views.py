@@ -8,6 +8,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from alliance import i18n
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
 from alliance.backoffice.views import bp
@@ -56,7 +57,7 @@ def _filter_form(survey_id: int) -> tuple[ReportFilterForm, reports.Filters | No
     """The filter form read from the query string, and the filters when every value is good."""
     form = ReportFilterForm(request.args)
     langs, localities = reports.filter_choices(db.session, survey_id)
-    form.lang.choices = [("", "Any language"), *((code, code) for code in langs)]
+    form.lang.choices = [("", "Any language"), *((code, i18n.name_in_words(code)) for code in langs)]
     form.locality.choices = [("", "Any locality"), *((name, name) for name in localities)]
     form.by.choices = [("", "None"), *((q.key, str(q.text)) for q in equality.QUESTIONS)]
     if not form.validate():

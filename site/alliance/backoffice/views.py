@@ -26,7 +26,7 @@ from sqlalchemy import select
 from alliance import i18n
 from alliance.accounts import services
 from alliance.accounts.models import StaffUser
-from alliance.backoffice import auth
+from alliance.backoffice import auth, waiting
 from alliance.backoffice.forms import (
     AuditFilterForm,
     CodeForm,
@@ -261,7 +261,8 @@ def sign_out():
 @bp.get("/")
 @auth.requires("staff")
 def dashboard():
-    return render_template("backoffice/dashboard.html")
+    waiting_now = waiting.for_staff(db.session, auth.current_staff().id, auth.can)
+    return render_template("backoffice/dashboard.html", waiting=waiting_now)
 
 
 @bp.get("/account")

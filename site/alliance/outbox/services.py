@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from alliance.database import utcnow
@@ -275,20 +275,24 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
+def _is_problem(now: datetime):
+    return or_(
+        OutboxMessage.status == FAILED,
+        and_(OutboxMessage.status == PENDING, OutboxMessage.attempts > 0),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - timedelta(minutes=5)),
+    )
+
+
+def problem_count(session: Session, now: datetime | None = None) -> int:
+    """How many messages `problems` would list, without a limit."""
+    return session.scalar(select(func.count()).select_from(OutboxMessage).where(_is_problem(now or utcnow())))
+
+
 def problems(session: Session, now: datetime | None = None, limit: int = 200) -> list[ProblemRow]:
     """Messages that gave up, wait to be retried, or whose sender died mid-send; newest first."""
     now = now or utcnow()
     rows = session.scalars(
-        select(OutboxMessage)
-        .where(
-            or_(
-                OutboxMessage.status == FAILED,
-                and_(OutboxMessage.status == PENDING, OutboxMessage.attempts > 0),
-                and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - timedelta(minutes=5)),
-            )
-        )
-        .order_by(OutboxMessage.id.desc())
-        .limit(limit)
+        select(OutboxMessage).where(_is_problem(now)).order_by(OutboxMessage.id.desc()).limit(limit)
     ).all()
     return [
         ProblemRow(

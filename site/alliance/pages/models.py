@@ -67,8 +67,10 @@ class PageRevision(Base):
     translator_note: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(20), default="seed")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Workflow: draft -> in_review -> approved -> published (-> superseded | unpublished).
+    # Workflow: draft -> in_review -> approved -> published (-> superseded | unpublished); a publisher
+    # may send a revision in review back to its author ("returned", with review_note saying why).
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     publish_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)

@@ -130,9 +130,26 @@ def _revision(session: Session, revision_id: int) -> PageRevision:
 
 def submit_for_review(session: Session, revision_id: int) -> None:
     revision = _revision(session, revision_id)
-    if revision.status != "draft":
+    if revision.status not in ("draft", "returned"):
         raise WorkflowError("Only a draft can be sent for review")
     revision.status = "in_review"
+
+
+NOTE_LIMIT = 2000
+
+
+def send_back(session: Session, revision_id: int, note: str) -> None:
+    """Return a revision in review to its author, saying what to change; it leaves the review queue
+    and waits on the author's dashboard until they save a new draft or send it for review again."""
+    revision = _revision(session, revision_id)
+    if revision.status != "in_review":
+        raise WorkflowError("Only a revision in review can be sent back")
+    note = note.strip()
+    if not note:
+        raise WorkflowError("Say what the author should change before sending it back")
+    if len(note) > NOTE_LIMIT:
+        raise WorkflowError(f"Keep the note to {NOTE_LIMIT} characters or fewer")
+    revision.status, revision.review_note = "returned", note
 
 
 SECOND_PERSON = "Clinical pages need a publisher who is not the author to approve them"
@@ -300,7 +317,7 @@ def translation_dashboard(
             latest = latest_revision(session, page.id, lang)
             if latest is None:
                 state = "missing"
-            elif latest.status in ("draft",):
+            elif latest.status in ("draft", "returned"):
                 state = "draft"
             elif latest.status in ("in_review", "approved"):
                 state = "awaiting review"

@@ -251,3 +251,19 @@ def test_the_back_office_stays_english_and_left_to_right_while_editing_a_right_t
         assert '<html lang="en" dir="ltr"' in html
     edit = editor.get("/backoffice/content/example/ur/edit").get_data(as_text=True)
     assert '<form method="post" novalidate lang="ur" dir="rtl">' in edit
+
+
+def test_the_readability_grade_is_shown_for_english_and_replaced_by_a_note_for_other_languages(people):
+    editor, *_ = people
+    english = editor.get("/backoffice/content/example/en/edit").get_data(as_text=True)
+    assert 'id="readability-grade"' in english and 'id="readability-note"' not in english
+    for lang, name in (("ur", "Urdu"), ("pl", "Polish")):
+        other = editor.get(f"/backoffice/content/example/{lang}/edit").get_data(as_text=True)
+        assert 'id="readability-grade"' not in other and "Flesch-Kincaid grade <strong" not in other
+        assert (
+            f"No readability score for {name}: the Flesch-Kincaid grade measures English text only" in other
+        )
+    # A preview of an Urdu draft (which runs the same view) shows no grade either.
+    fields = edit_fields(editor, "example", "ur", action="preview", body="یہ ایک مثال ہے۔")
+    preview = editor.post("/backoffice/content/example/ur/edit", data=fields).get_data(as_text=True)
+    assert 'id="readability-grade"' not in preview and 'id="readability-note"' in preview

@@ -7,6 +7,7 @@ from sqlalchemy.exc import DBAPIError
 
 from alliance.accounts.models import AuditEvent, StaffUser
 from alliance.accounts.services import audit, safe_cell
+from alliance.outbox.models import OutboxMessage
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import send_mail, signed_in_client, submit
 
@@ -31,6 +32,31 @@ def test_an_administrator_adds_an_account_and_the_person_is_emailed_a_link(app, 
     assert "/backoffice/password-reset/" in smtp.last_body()
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create")).one()
     assert event.actor_email == "admin@example.nhs.uk" and event.target == "priya@example.nhs.uk"
+
+
+def test_with_the_mail_server_down_an_invitation_waits_in_the_outbox_and_staff_never_see_an_error_page(
+    app, admin, session, smtp_server
+):
+    response = submit(
+        admin,
+        "/backoffice/users/new",
+        {"display_name": "Dee Down", "email": "dee@example.nhs.uk", "roles": ["moderator"]},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Account made for dee@example.nhs.uk" in html
+    assert "Sorry, there is a problem with the service" not in html
+    assert "sent 0, to retry 1, failed 0" in send_mail(app)
+    waiting = admin.get("/backoffice/mail")
+    assert waiting.status_code == 200
+    assert "dee@example.nhs.uk" in waiting.get_data(as_text=True)
+    assert "ConnectionRefusedError" in waiting.get_data(as_text=True)
+    # Once the server is back, the waiting invitation goes out on the next run.
+    session.execute(update(OutboxMessage).values(next_attempt_at=OutboxMessage.created_at))
+    session.commit()
+    server = smtp_server.start()
+    assert "sent 1" in send_mail(app)
+    assert server.messages[-1].rcpt_tos == ["dee@example.nhs.uk"]
 
 
 def test_a_bad_new_account_form_keeps_what_was_typed(admin):

@@ -1,7 +1,10 @@
 """Survey reports against the real database: counts, suppression, filters, cross-tabs, themes, quotes, views."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from xml.etree import ElementTree
 
+import html5lib
 import pytest
 from sqlalchemy import func, select
 
@@ -256,3 +259,30 @@ def test_a_missing_survey_is_not_found_and_an_editor_may_not_see_reports(app, se
     assert lead.get("/backoffice/surveys/999999/report").status_code == 404
     editor = signed_in_client(app, make_staff(session, roles="editor"))
     assert editor.get(f"/backoffice/surveys/{data}/report").status_code == 403
+
+
+def test_the_language_filter_names_languages_in_words_and_still_filters_by_code(lead, data):
+    page = lead.get(f"/backoffice/surveys/{data}/report")
+    form = html5lib.HTMLParser(namespaceHTMLElements=False).parse(page.get_data(as_text=True))
+    options = {
+        option.get("value"): option.text for option in form.iter("option") if option.get("value") is not None
+    }
+    assert options["en"] == "English" and options["ur"] == "Urdu (اردو)"
+    narrowed = lead.get(f"/backoffice/surveys/{data}/report?lang=ur").get_data(as_text=True)
+    assert "<strong>11</strong> responses match these filters" in narrowed
+
+
+def test_every_chart_on_the_report_page_has_text_of_14_pixels_or_more_and_no_shortened_label_without_its_title(
+    lead, data
+):
+    html = lead.get(f"/backoffice/surveys/{data}/report?by=sex").get_data(as_text=True)
+    charts_found = re.findall(r"<svg [^>]*class=\"app-chart\".*?</svg>", html, flags=re.S)
+    assert charts_found
+    for markup in charts_found:
+        svg = ElementTree.fromstring(markup)
+        texts = list(svg.iter("{http://www.w3.org/2000/svg}text"))
+        assert texts and svg.get("viewBox") is None
+        for text in texts:
+            assert float(text.get("font-size")) >= 14
+            if "".join(text.itertext()).endswith("…"):
+                assert text.find("{http://www.w3.org/2000/svg}title") is not None

@@ -30,20 +30,64 @@ def test_a_bar_chart_is_an_image_labelled_by_its_title_and_description():
     assert svg.find("desc").text.startswith("Patients: 20; Carers: *. * means a small number")
 
 
+def label_lines(text_element):
+    return [span.text for span in text_element.iter("tspan")]
+
+
 def test_every_bar_has_its_label_and_value_as_text_and_a_suppressed_value_has_no_bar():
     svg = parse_svg(charts.bar_chart("c2", "T", ["A", "B", "C"], [40, 10, None]))
-    texts = [t.text for t in svg.iter("text")]
+    texts = ["".join(t.itertext()) for t in svg.iter("text")]
     assert texts == ["A", "40", "B", "10", "C", "*"]
-    widths = [int(rect.get("width")) for rect in svg.iter("rect")]
-    assert widths == [320, 80]
+    widths = [rect.get("width") for rect in svg.iter("rect")]
+    assert widths == [f"{charts.BAR_SHARE}.0%", f"{charts.BAR_SHARE / 4}%"]
 
 
-def test_long_labels_are_shortened_in_the_chart_but_not_in_the_table():
+def test_chart_text_is_at_least_14_pixels_and_never_scaled_down():
+    svg = parse_svg(charts.bar_chart("c6", "T", ["Yes", "No"], [12, 30]))
+    assert svg.get("viewBox") is None and svg.get("width") == "100%"
+    sizes = [float(text.get("font-size")) for text in svg.iter("text")]
+    assert sizes and min(sizes) >= 14
+
+
+def test_a_long_label_is_wrapped_onto_lines_with_every_word_kept():
     label = "A very long answer label that goes on and on for ever"
     svg = parse_svg(charts.bar_chart("c3", "T", [label], [12]))
-    assert next(svg.iter("text")).text.endswith("…")
+    lines = label_lines(next(svg.iter("text")))
+    assert len(lines) > 1 and " ".join(lines) == label
+    assert all(len(line) <= charts.WRAP_WIDTH for line in lines)
     table = parse(charts.data_table("T", "Answer", [label], ["Respondents"], suppress_column([12])))[0]
     assert table.find("tbody/tr/th").text == label
+
+
+def test_wrapped_rows_do_not_overlap_and_the_chart_is_tall_enough_for_them():
+    labels = ["Short", "An answer that needs two lines to be read", "Also short"]
+    svg = parse_svg(charts.bar_chart("c7", "T", labels, [20, 15, 9]))
+    texts = list(svg.iter("text"))
+    label_tops = [float(text.get("y")) for text in texts[0::2]]
+    bar_tops = [float(rect.get("y")) for rect in svg.iter("rect")]
+    assert label_tops[0] < bar_tops[0] < label_tops[1] < bar_tops[1] < label_tops[2] < bar_tops[2]
+    assert bar_tops[1] - label_tops[1] >= 2 * charts.LINE_HEIGHT - charts.FONT_SIZE
+    assert float(svg.get("height")) >= bar_tops[-1] + charts.BAR_HEIGHT
+
+
+def test_a_word_longer_than_a_line_is_broken_and_wide_characters_count_double():
+    lines, shortened = charts.wrap_label("x" * 70)
+    assert lines == ["x" * 30, "x" * 30, "x" * 10] and not shortened
+    lines, _ = charts.wrap_label("非常" * 20)
+    assert all(sum(2 for _ in line) <= charts.WRAP_WIDTH for line in lines) and "".join(lines) == "非常" * 20
+
+
+def test_a_label_too_long_for_three_lines_is_shortened_with_its_full_text_in_a_title():
+    label = " ".join(["word"] * 40)
+    svg = parse_svg(charts.bar_chart("c8", "T", [label], [12]))
+    text = next(svg.iter("text"))
+    lines = label_lines(text)
+    assert len(lines) == charts.MAX_LINES and lines[-1].endswith("…")
+    assert text.find("title").text == label
+
+
+def test_an_empty_label_still_gets_a_row():
+    assert charts.wrap_label("") == ([""], False)
 
 
 def test_the_data_table_has_a_caption_header_scopes_stars_and_totals():
