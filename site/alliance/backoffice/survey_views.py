@@ -36,6 +36,14 @@ def _survey_or_404(survey_id: int) -> Survey:
     return survey
 
 
+def _page_or_404(survey_id: int, page_id: int) -> SurveyPage:
+    """A page is reached only through its own survey; any other pairing is a 404."""
+    page = db.session.get(SurveyPage, page_id)
+    if page is None or page.survey_id != survey_id:
+        abort(404)
+    return page
+
+
 def _lang_or_404(lang: str) -> str:
     if i18n.get(lang) is None:
         abort(404)
@@ -179,6 +187,7 @@ def survey_page_add(survey_id: int):
 @auth.requires("surveys.manage")
 def survey_page_move(survey_id: int, page_id: int):
     survey = _survey_or_404(survey_id)
+    _page_or_404(survey_id, page_id)
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -193,6 +202,7 @@ def survey_page_move(survey_id: int, page_id: int):
 @auth.requires("surveys.manage")
 def survey_page_delete(survey_id: int, page_id: int):
     survey = _survey_or_404(survey_id)
+    _page_or_404(survey_id, page_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -239,9 +249,9 @@ def _question_page(survey: Survey, form: QuestionForm, kind: str, page: SurveyPa
 @auth.requires("surveys.manage")
 def survey_question_new(survey_id: int, page_id: int):
     survey = _survey_or_404(survey_id)
-    page = db.session.get(SurveyPage, page_id)
+    page = _page_or_404(survey_id, page_id)
     kind = request.args.get("kind", "")
-    if page is None or page.survey_id != survey_id or kind not in builder.KIND_LABELS:
+    if kind not in builder.KIND_LABELS:
         abort(404)
     form = QuestionForm()
     form.show_if.choices = builder.condition_choices(db.session, survey_id, page_id)
