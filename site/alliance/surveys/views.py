@@ -2,13 +2,16 @@
 (alliance.surveys.drafts) under a random key kept in the session until they are sent, then stored in
 one transaction.
 
-CSRF is checked here rather than by the global check, so that an expired token re-shows the page
-with what was typed still in it instead of an error page.
+CSRF fails closed here as everywhere (ADR 0004's rule for access, applied to tokens): every POST route
+of this blueprint gets the site-wide check unless it is marked `@reshows_on_expired_token`. Those few
+(the answering pages) have the token checked before the view runs, and re-show the page with what was
+typed still in it instead of an error page; a view that is not marked never runs on a bad token.
 """
 
+from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -18,7 +21,6 @@ from alliance.i18n import current
 from alliance.surveys import drafts, equality, feedback, forms, presenters, retention, services
 
 bp = Blueprint("surveys", __name__)
-csrf.exempt(bp)
 
 STATE = "survey"  # the survey being answered: its slug and the key of its draft
 DONE = "survey_sent"  # the last survey sent: slug and reference, for the confirmation page
@@ -71,12 +73,30 @@ def _finish(slug: str) -> None:
     session.pop(STATE, None)
 
 
-def _csrf_ok() -> bool:
+def reshows_on_expired_token(view):
+    """Take this view's POSTs out of the site-wide CSRF check and check the token before it runs
+    instead: the view reads the verdict from `_csrf_ok()` and re-shows its page on a bad token."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        g.survey_csrf_ok = request.method != "POST" or _token_valid()
+        return view(*args, **kwargs)
+
+    csrf.exempt(checked)
+    return checked
+
+
+def _token_valid() -> bool:
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
         return False
     return True
+
+
+def _csrf_ok() -> bool:
+    """The verdict on this POST's token; False (refused) in a view that was not marked to check it."""
+    return bool(g.get("survey_csrf_ok", False))
 
 
 TIMED_OUT = _l("This form timed out. Check your answers and send them again.")
@@ -113,6 +133,7 @@ def start(slug: str):
 # A plain segment rather than <int:...>: any other text is simply a page that does not exist.
 @bp.route("/<lang>/surveys/<slug>/questions/<page>", methods=["GET", "POST"], endpoint="question")
 @limiter.limit(_page_limit, methods=["POST"])
+@reshows_on_expired_token
 def question(slug: str, page: str):
     view = _survey(slug)
     if not view.is_open:
@@ -173,6 +194,7 @@ def _after_page(view: services.SurveyView, state: dict, number: int, changing: b
 
 @bp.route("/<lang>/surveys/<slug>/about-you", methods=["GET", "POST"], endpoint="about_you")
 @limiter.limit(_page_limit, methods=["POST"])
+@reshows_on_expired_token
 def about_you(slug: str):
     view = _survey(slug)
     if not view.is_open:
@@ -203,6 +225,7 @@ def about_you(slug: str):
 
 @bp.route("/<lang>/surveys/<slug>/check-your-answers", methods=["GET", "POST"], endpoint="check")
 @limiter.limit(_submit_limit, methods=["POST"])
+@reshows_on_expired_token
 def check(slug: str):
     view = _survey(slug)
     state = _state(slug)
@@ -306,6 +329,7 @@ def _erase_limit() -> str:
 
 @bp.route("/<lang>/surveys/erase", methods=["GET", "POST"], endpoint="erase")
 @limiter.limit(_erase_limit, methods=["POST"])
+@reshows_on_expired_token  # EraseForm (a FlaskForm) refuses a bad token itself
 def erase():
     form = forms.EraseForm()
     if form.validate_on_submit():
