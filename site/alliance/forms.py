@@ -217,6 +217,8 @@ class DateField(Field):
         self.raw_parts = {
             part: formdata.get(f"{self.name}[{part}]", "").strip() for part in ("day", "month", "year")
         }
+        # What was typed, so that Optional() and DataRequired() see a half-typed date as typed.
+        self.raw_data = [value for value in self.raw_parts.values() if value]
         try:
             self.data = parse_date_parts(**self.raw_parts)
         except DateError as error:
