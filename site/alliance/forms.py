@@ -15,6 +15,8 @@ from markupsafe import Markup
 from wtforms import Field, ValidationError
 from wtforms import fields as wtf
 
+from alliance.dates import DateError, parse_date_parts
+
 
 def _macro(component: str, name: str):
     template = current_app.jinja_env.get_template(f"nhsuk/components/{component}/macro.jinja")
@@ -215,16 +217,13 @@ class DateField(Field):
         self.raw_parts = {
             part: formdata.get(f"{self.name}[{part}]", "").strip() for part in ("day", "month", "year")
         }
-        if not any(self.raw_parts.values()):
-            self.data = None
-            return
+        # What was typed, so that Optional() and DataRequired() see a half-typed date as typed.
+        self.raw_data = [value for value in self.raw_parts.values() if value]
         try:
-            self.data = date(
-                int(self.raw_parts["year"]), int(self.raw_parts["month"]), int(self.raw_parts["day"])
-            )
-        except ValueError:
+            self.data = parse_date_parts(**self.raw_parts)
+        except DateError as error:
             self.data = None
-            self.process_errors.append(_l("Enter a real date"))
+            self.process_errors.append(error.message)
 
 
 class EmailAddress:

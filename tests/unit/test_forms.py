@@ -3,7 +3,7 @@
 import pytest
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from alliance import create_app, forms
 
@@ -96,3 +96,29 @@ def test_the_error_summary_links_each_error_to_its_field(ctx):
     items = form_error_list(form)
     assert {"text": "Enter your name", "href": "#name"} in items
     assert {"text": "Enter a real date", "href": "#when-day"} in items
+
+
+class OptionalDateForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    opens_on = forms.DateField("Opens on", validators=[Optional()])
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("1", "3", "27"), "Enter the year as four digits, like 2026"),
+        (("31", "2", "2027"), "Enter a real date"),
+    ],
+)
+def test_an_optional_date_typed_wrongly_is_an_error_not_an_empty_date(ctx, parts, message):
+    data = MultiDict(dict(zip(("opens_on[day]", "opens_on[month]", "opens_on[year]"), parts, strict=True)))
+    form = OptionalDateForm(data)
+    assert not form.validate()
+    assert form.opens_on.errors == [message] and form.opens_on.data is None
+
+
+def test_an_optional_date_left_empty_is_no_date_and_no_error(ctx):
+    form = OptionalDateForm(MultiDict({"opens_on[day]": " ", "opens_on[month]": "", "opens_on[year]": ""}))
+    assert form.validate() and form.opens_on.data is None

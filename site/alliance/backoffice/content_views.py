@@ -10,7 +10,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import textstat
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from alliance import i18n
@@ -198,9 +198,10 @@ def _preview(page: Page, lang: str, draft: workflow.Draft) -> str:
 def _act(slug: str, lang: str, revision_id: int, action: str, permission: str):
     form = EmptyForm()
     if not form.validate_on_submit() or not auth.can(permission):
-        from flask import abort
-
         abort(403 if form.validate_on_submit() else 400)
+    if workflow.revision_of(db.session, slug, lang, revision_id) is None:
+        # A revision is acted on only through its own page and language: the audit names them.
+        abort(404)
     user = auth.current_staff()
     try:
         if action == "submit":
@@ -236,6 +237,9 @@ def _act(slug: str, lang: str, revision_id: int, action: str, permission: str):
 
 def _scheduled_time() -> datetime | None:
     form = ScheduleForm()
+    if form.publish_on.process_errors:
+        # A date that is not one (a two-digit year, 31 February) never means "publish now".
+        raise workflow.WorkflowError(f"Publish on: {form.publish_on.process_errors[0]}")
     day = form.publish_on.data
     if day is None:
         return None

@@ -23,7 +23,7 @@ from alliance.backoffice.survey_forms import (
 )
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.surveys import builder, drafts, equality, presenters, services
+from alliance.surveys import builder, drafts, journey, services
 from alliance.surveys.models import Question, Survey, SurveyPage
 
 PREVIEW = "survey_preview"  # answers typed while previewing: kept apart from public answering
@@ -34,6 +34,14 @@ def _survey_or_404(survey_id: int) -> Survey:
     if survey is None:
         abort(404)
     return survey
+
+
+def _page_or_404(survey_id: int, page_id: int) -> SurveyPage:
+    """A page is reached only through its own survey; any other pairing is a 404."""
+    page = db.session.get(SurveyPage, page_id)
+    if page is None or page.survey_id != survey_id:
+        abort(404)
+    return page
 
 
 def _lang_or_404(lang: str) -> str:
@@ -179,6 +187,7 @@ def survey_page_add(survey_id: int):
 @auth.requires("surveys.manage")
 def survey_page_move(survey_id: int, page_id: int):
     survey = _survey_or_404(survey_id)
+    _page_or_404(survey_id, page_id)
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -193,6 +202,7 @@ def survey_page_move(survey_id: int, page_id: int):
 @auth.requires("surveys.manage")
 def survey_page_delete(survey_id: int, page_id: int):
     survey = _survey_or_404(survey_id)
+    _page_or_404(survey_id, page_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -239,9 +249,9 @@ def _question_page(survey: Survey, form: QuestionForm, kind: str, page: SurveyPa
 @auth.requires("surveys.manage")
 def survey_question_new(survey_id: int, page_id: int):
     survey = _survey_or_404(survey_id)
-    page = db.session.get(SurveyPage, page_id)
+    page = _page_or_404(survey_id, page_id)
     kind = request.args.get("kind", "")
-    if page is None or page.survey_id != survey_id or kind not in builder.KIND_LABELS:
+    if kind not in builder.KIND_LABELS:
         abort(404)
     form = QuestionForm()
     form.show_if.choices = builder.condition_choices(db.session, survey_id, page_id)
@@ -474,12 +484,34 @@ def _preview_url(survey_id: int, lang: str, step: object, **extra) -> str:
     return url_for("backoffice.survey_preview", survey_id=survey_id, lang=lang, step=step, **extra)
 
 
-def _retarget(rows: list[dict], hrefs: list[str]) -> list[dict]:
-    """Point each row's "Change" link at the preview instead of the public pages."""
-    for row, href in zip(rows, hrefs, strict=True):
-        for item in row.get("actions", {}).get("items", []):
-            item["href"] = href
-    return rows
+class _PreviewAnswers:
+    """Answers typed while previewing, in a draft row of their own, never sent."""
+
+    def __init__(self, survey_id: int):
+        self.survey_id = survey_id
+
+    def load(self) -> dict:
+        return _preview_state(self.survey_id)
+
+    def save(self, state: dict) -> None:
+        _preview_save(state)
+
+
+class _PreviewUrls:
+    def __init__(self, survey_id: int, lang: str):
+        self.survey_id, self.lang = survey_id, lang
+
+    def start(self) -> str:
+        return _preview_url(self.survey_id, self.lang, "start")
+
+    def question(self, number: int, change: bool = False) -> str:
+        return _preview_url(self.survey_id, self.lang, number, **({"change": "1"} if change else {}))
+
+    def about_you(self) -> str:
+        return _preview_url(self.survey_id, self.lang, "about-you")
+
+    def check(self) -> str:
+        return _preview_url(self.survey_id, self.lang, "check")
 
 
 @bp.route("/surveys/<int:survey_id>/preview/<lang>", methods=["GET", "POST"])
@@ -495,85 +527,32 @@ def survey_preview(survey_id: int, lang: str):
         return redirect(url_for("backoffice.survey", survey_id=survey_id))
     g.language = language
     refresh()
-    state = _preview_state(survey_id)
     step = request.args.get("step", "start")
     overview = url_for("backoffice.survey", survey_id=survey_id)
-    common = {"survey": view, "preview": True, "preview_exit": overview}
     if step == "start":
         _preview_forget(survey_id)
-        first = services.visible_pages(view, {})[0]
-        return render_template(
-            "surveys/start.html",
-            **common,
-            closes_on=presenters.closes_on(view),
-            first_url=_preview_url(survey_id, lang, first),
-        )
-    if step == "about-you":
-        if request.method == "POST":
-            state["e"] = equality.clean(request.form.to_dict())
-            _preview_save(state)
-            return redirect(_preview_url(survey_id, lang, "check"), code=303)
-        last = services.visible_pages(view, state["a"])[-1]
-        return render_template(
-            "surveys/about_you.html",
-            **common,
-            questions=presenters.equality_questions(state["e"]),
-            form={"errors": {}},
-            errors=[],
-            back_url=_preview_url(survey_id, lang, last),
-            action=_preview_url(survey_id, lang, "about-you"),
-            skip_url=_preview_url(survey_id, lang, "check"),
-        )
-    if step == "check":
-        if request.method == "POST":
-            _preview_forget(survey_id)
-            g.language = i18n.REGISTRY["en"]
-            flash("That was a preview: nothing was sent or saved.")
-            return redirect(overview, code=303)
-        answers = services.prune(view, state["a"])
-        shown = [q for q in view.questions() if services.is_visible(q, answers)]
-        rows = _retarget(
-            presenters.summary_rows(view, state["a"]),
-            [_preview_url(survey_id, lang, q.page) for q in shown],
-        )
-        equality_rows = presenters.equality_rows(view.slug, state["e"])
-        _retarget(equality_rows, [_preview_url(survey_id, lang, "about-you")] * len(equality_rows))
-        return render_template(
-            "surveys/check.html",
-            **common,
-            rows=rows,
-            equality_rows=equality_rows,
-            token="preview",
-            form={"errors": {}},
-            errors=[],
-            back_url=_preview_url(survey_id, lang, "about-you"),
-            action=_preview_url(survey_id, lang, "check"),
-        )
-    number = int(step) if step.isascii() and step.isdigit() and len(step) < 4 else 0
-    if not 1 <= number <= len(view.pages):
-        abort(404)
-    if number not in services.visible_pages(view, state["a"]):
-        following = services.next_page(view, state["a"], number)
-        return redirect(_preview_url(survey_id, lang, following or "about-you"))
-    errors: dict[str, str] = {}
-    values = presenters.page_values(view, number, state["a"])
-    if request.method == "POST":
-        values = request.form.to_dict(flat=False)
-        found, errors = services.validate_page(view, number, values, state["a"])
-        if not errors:
-            state["a"] = services.merge_page(view, state["a"], number, found)
-            _preview_save(state)
-            following = services.next_page(view, state["a"], number)
-            return redirect(_preview_url(survey_id, lang, following or "about-you"), code=303)
-    previous = services.previous_page(view, state["a"], number)
-    return render_template(
-        "surveys/question.html",
-        **common,
-        number=number,
-        total=len(view.pages),
-        questions=presenters.page_questions(view, number, state["a"], values, errors),
-        form={"errors": errors},
-        errors=presenters.error_list(errors, presenters.anchors(view, number)),
-        back_url=_preview_url(survey_id, lang, previous or "start"),
-        action=_preview_url(survey_id, lang, number),
-    )
+    steps = journey.Journey(view, _PreviewAnswers(survey_id), _PreviewUrls(survey_id, lang))
+    posted = request.method == "POST"
+    if step == "start":
+        shown = steps.start()
+    elif step == "about-you":
+        shown = steps.about_you(request.form.to_dict() if posted else None)
+    elif step == "check" and posted:
+        _preview_forget(survey_id)
+        g.language = i18n.REGISTRY["en"]
+        flash("That was a preview: nothing was sent or saved.")
+        return redirect(overview, code=303)
+    elif step == "check":
+        shown = steps.check("preview")
+    else:
+        try:
+            shown = steps.question(
+                journey.page_number(step),
+                request.form.to_dict(flat=False) if posted else None,
+                changing=request.args.get("change") == "1",
+            )
+        except journey.NoSuchPage:
+            abort(404)
+    if isinstance(shown, journey.Go):
+        return redirect(shown.url, code=shown.code)
+    return render_template(shown.template, survey=view, preview=True, preview_exit=overview, **shown.context)

@@ -128,6 +128,15 @@ def _revision(session: Session, revision_id: int) -> PageRevision:
     return revision
 
 
+def revision_of(session: Session, slug: str, lang: str, revision_id: int) -> PageRevision | None:
+    """The revision with this id when it belongs to the page `slug` in `lang`, else None."""
+    return session.scalar(
+        select(PageRevision)
+        .join(Page, Page.id == PageRevision.page_id)
+        .where(PageRevision.id == revision_id, PageRevision.lang == lang, Page.slug == slug)
+    )
+
+
 def submit_for_review(session: Session, revision_id: int) -> None:
     revision = _revision(session, revision_id)
     if revision.status not in ("draft", "returned"):

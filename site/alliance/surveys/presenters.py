@@ -242,8 +242,14 @@ def _answer_text(question: QuestionView, answers: dict) -> Markup:
     return Markup(escape(value))
 
 
-def summary_rows(view: SurveyView, answers: dict) -> list[dict]:
+def summary_rows(view: SurveyView, answers: dict, change_url=None) -> list[dict]:
+    """One row per answered question; `change_url(page)` is where its "Change" link goes."""
     answers = services.prune(view, answers)
+    if change_url is None:
+
+        def change_url(page: int) -> str:
+            return url_for("surveys.question", slug=view.slug, page=page, change="1")
+
     rows = []
     for question in view.questions():
         if not services.is_visible(question, answers):
@@ -255,9 +261,7 @@ def summary_rows(view: SurveyView, answers: dict) -> list[dict]:
                 "actions": {
                     "items": [
                         {
-                            "href": url_for(
-                                "surveys.question", slug=view.slug, page=question.page, change="1"
-                            ),
+                            "href": change_url(question.page),
                             "text": str(_l("Change")),
                             "visuallyHiddenText": question.text,
                         }
@@ -283,7 +287,8 @@ def equality_questions(chosen: dict[str, str]) -> list[dict]:
     ]
 
 
-def equality_rows(slug: str, chosen: dict[str, str]) -> list[dict]:
+def equality_rows(slug: str, chosen: dict[str, str], change_url: str | None = None) -> list[dict]:
+    change_url = change_url or url_for("surveys.about_you", slug=slug)
     rows = []
     for question in equality.QUESTIONS:
         key = chosen.get(question.key)
@@ -295,7 +300,7 @@ def equality_rows(slug: str, chosen: dict[str, str]) -> list[dict]:
                 "actions": {
                     "items": [
                         {
-                            "href": url_for("surveys.about_you", slug=slug),
+                            "href": change_url,
                             "text": str(_l("Change")),
                             "visuallyHiddenText": str(question.text),
                         }

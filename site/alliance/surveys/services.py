@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from alliance.dates import DateError, parse_date_parts
 from alliance.directory.places import PostcodeError, outcode
 from alliance.surveys import equality, moderation
 from alliance.surveys.models import (
@@ -393,15 +394,12 @@ def validate_question(question: QuestionView, form: dict[str, list[str]]) -> tup
             return value, str(_l("Enter a number between %(min)s and %(max)s", min=low or 0, max=high))
         return str(int(value)), None
     if kind == "date":
-        parts = {part: one(f"{key}[{part}]").strip() for part in ("day", "month", "year")}
-        if not any(parts.values()):
-            return None, (str(_l("Enter a date")) if question.required else None)
         try:
-            if not all(re.fullmatch(r"[0-9]{1,4}", v) for v in parts.values()) or len(parts["year"]) != 4:
-                raise ValueError
-            value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            return None, str(_l("Enter a real date"))
+            value = parse_date_parts(*(one(f"{key}[{part}]") for part in ("day", "month", "year")))
+        except DateError as error:
+            return None, str(error.message)
+        if value is None:
+            return None, (str(_l("Enter a date")) if question.required else None)
         return value.isoformat(), None
     if kind == "outcode":
         value = one(key)

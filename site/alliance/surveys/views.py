@@ -2,24 +2,25 @@
 (alliance.surveys.drafts) under a random key kept in the session until they are sent, then stored in
 one transaction.
 
-CSRF is checked here rather than by the global check, so that an expired token re-shows the page
-with what was typed still in it instead of an error page.
+CSRF fails closed here as everywhere (ADR 0004's rule for access, applied to tokens): every POST route
+of this blueprint gets the site-wide check unless it is marked `@reshows_on_expired_token`. Those few
+(the answering pages) have the token checked before the view runs, and re-show the page with what was
+typed still in it instead of an error page; a view that is not marked never runs on a bad token.
 """
 
+from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
 from alliance import hosts
 from alliance.extensions import csrf, db, limiter
 from alliance.i18n import current
-from alliance.surveys import drafts, equality, feedback, forms, presenters, retention, services
+from alliance.surveys import drafts, feedback, forms, journey, presenters, retention, services
 
 bp = Blueprint("surveys", __name__)
-csrf.exempt(bp)
 
 STATE = "survey"  # the survey being answered: its slug and the key of its draft
 DONE = "survey_sent"  # the last survey sent: slug and reference, for the confirmation page
@@ -72,7 +73,60 @@ def _finish(slug: str) -> None:
     session.pop(STATE, None)
 
 
-def _csrf_ok() -> bool:
+class _DraftAnswers:
+    """Answers in progress in the respondent's draft row."""
+
+    def __init__(self, slug: str):
+        self.slug = slug
+
+    def load(self) -> dict:
+        return _state(self.slug)
+
+    def save(self, state: dict) -> None:
+        _save(state)
+
+
+class _PublicUrls:
+    def __init__(self, slug: str):
+        self.slug = slug
+
+    def start(self) -> str:
+        return url_for("surveys.start", slug=self.slug)
+
+    def question(self, number: int, change: bool = False) -> str:
+        return url_for("surveys.question", slug=self.slug, page=number, **({"change": "1"} if change else {}))
+
+    def about_you(self) -> str:
+        return url_for("surveys.about_you", slug=self.slug)
+
+    def check(self) -> str:
+        return url_for("surveys.check", slug=self.slug)
+
+
+def _journey(view: services.SurveyView) -> journey.Journey:
+    return journey.Journey(view, _DraftAnswers(view.slug), _PublicUrls(view.slug))
+
+
+def _respond(view: services.SurveyView, step):
+    if isinstance(step, journey.Go):
+        return redirect(step.url, code=step.code)
+    return render_template(step.template, survey=view, **step.context)
+
+
+def reshows_on_expired_token(view):
+    """Take this view's POSTs out of the site-wide CSRF check and check the token before it runs
+    instead: the view reads the verdict from `_csrf_ok()` and re-shows its page on a bad token."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        g.survey_csrf_ok = request.method != "POST" or _token_valid()
+        return view(*args, **kwargs)
+
+    csrf.exempt(checked)
+    return checked
+
+
+def _token_valid() -> bool:
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
@@ -80,7 +134,12 @@ def _csrf_ok() -> bool:
     return True
 
 
-TIMED_OUT = _l("This form timed out. Check your answers and send them again.")
+def _csrf_ok() -> bool:
+    """The verdict on this POST's token; False (refused) in a view that was not marked to check it."""
+    return bool(g.get("survey_csrf_ok", False))
+
+
+TIMED_OUT = journey.TIMED_OUT
 
 
 def _closed(view: services.SurveyView):
@@ -119,96 +178,35 @@ def start(slug: str):
 # A plain segment rather than <int:...>: any other text is simply a page that does not exist.
 @bp.route("/<lang>/surveys/<slug>/questions/<page>", methods=["GET", "POST"], endpoint="question")
 @limiter.limit(_page_limit, methods=["POST"])
+@reshows_on_expired_token
 def question(slug: str, page: str):
     view = _survey(slug)
     if not view.is_open:
         return _closed(view)
-    number = int(page) if page.isascii() and page.isdigit() and len(page) < 4 else 0
-    if not 1 <= number <= len(view.pages):
+    form = request.form.to_dict(flat=False) if request.method == "POST" else None
+    try:
+        step = _journey(view).question(
+            journey.page_number(page), form, _csrf_ok(), changing=request.args.get("change") == "1"
+        )
+    except journey.NoSuchPage:
         abort(404)
-    state = _state(slug)
-    changing = request.args.get("change") == "1"
-    if number not in services.visible_pages(view, state["a"]):
-        # Not asked, given the earlier answers: go on to the next page that is.
-        following = services.next_page(view, state["a"], number)
-        target = url_for("surveys.question", slug=slug, page=following) if following else None
-        return redirect(target or url_for("surveys.about_you", slug=slug))
-    errors: dict[str, str] = {}
-    values = presenters.page_values(view, number, state["a"])
-    if request.method == "POST":
-        values = request.form.to_dict(flat=False)
-        if not _csrf_ok():
-            errors["_form"] = str(TIMED_OUT)
-        else:
-            found, errors = services.validate_page(view, number, values, state["a"])
-            if not errors:
-                state["a"] = services.merge_page(view, state["a"], number, found)
-                _save(state)
-                return redirect(_after_page(view, state, number, changing), code=303)
-    previous = services.previous_page(view, state["a"], number)
-    if changing:
-        back_url = url_for("surveys.check", slug=slug)
-    elif previous:
-        back_url = url_for("surveys.question", slug=slug, page=previous)
-    else:
-        back_url = url_for("surveys.start", slug=slug)
-    return render_template(
-        "surveys/question.html",
-        survey=view,
-        number=number,
-        total=len(view.pages),
-        questions=presenters.page_questions(view, number, state["a"], values, errors),
-        form={"errors": errors},  # the layout puts "Error:" in the title
-        errors=presenters.error_list(errors, presenters.anchors(view, number)),
-        back_url=back_url,
-        action=url_for("surveys.question", slug=slug, page=number, **({"change": "1"} if changing else {})),
-    )
-
-
-def _after_page(view: services.SurveyView, state: dict, number: int, changing: bool) -> str:
-    missing = services.first_unanswered_page(view, state["a"])
-    if changing:
-        if missing is None:
-            return url_for("surveys.check", slug=view.slug)
-        return url_for("surveys.question", slug=view.slug, page=missing, change="1")
-    following = services.next_page(view, state["a"], number)
-    if following:
-        return url_for("surveys.question", slug=view.slug, page=following)
-    return url_for("surveys.about_you", slug=view.slug)
+    return _respond(view, step)
 
 
 @bp.route("/<lang>/surveys/<slug>/about-you", methods=["GET", "POST"], endpoint="about_you")
 @limiter.limit(_page_limit, methods=["POST"])
+@reshows_on_expired_token
 def about_you(slug: str):
     view = _survey(slug)
     if not view.is_open:
         return _closed(view)
-    state = _state(slug)
-    missing = services.first_unanswered_page(view, state["a"])
-    if missing is not None:
-        return redirect(url_for("surveys.question", slug=slug, page=missing))
-    errors: dict[str, str] = {}
-    chosen = dict(state["e"])
-    if request.method == "POST":
-        chosen = equality.clean(request.form.to_dict())
-        if _csrf_ok():
-            state["e"] = chosen
-            _save(state)
-            return redirect(url_for("surveys.check", slug=slug), code=303)
-        errors["_form"] = str(TIMED_OUT)
-    last = services.visible_pages(view, state["a"])[-1]
-    return render_template(
-        "surveys/about_you.html",
-        survey=view,
-        questions=presenters.equality_questions(chosen),
-        form={"errors": errors},  # the layout puts "Error:" in the title
-        errors=presenters.error_list(errors),
-        back_url=url_for("surveys.question", slug=slug, page=last),
-    )
+    form = request.form.to_dict() if request.method == "POST" else None
+    return _respond(view, _journey(view).about_you(form, _csrf_ok()))
 
 
 @bp.route("/<lang>/surveys/<slug>/check-your-answers", methods=["GET", "POST"], endpoint="check")
 @limiter.limit(_submit_limit, methods=["POST"])
+@reshows_on_expired_token
 def check(slug: str):
     view = _survey(slug)
     state = _state(slug)
@@ -253,21 +251,10 @@ def check(slug: str):
             return _sent(slug, sent.reference)
     elif not view.is_open:
         return _closed(view)
-    missing = services.first_unanswered_page(view, state["a"])
-    if missing is not None:
-        return redirect(url_for("surveys.question", slug=slug, page=missing))
-    if not state.get("t"):
+    steps = _journey(view)
+    if steps.missing() is None and not state.get("t"):
         _save(state)
-    return render_template(
-        "surveys/check.html",
-        survey=view,
-        rows=presenters.summary_rows(view, state["a"]),
-        equality_rows=presenters.equality_rows(slug, state["e"]),
-        token=state["t"],
-        form={"errors": errors},  # the layout puts "Error:" in the title
-        errors=presenters.error_list(errors),
-        back_url=url_for("surveys.about_you", slug=slug),
-    )
+    return _respond(view, steps.check(state.get("t"), errors))
 
 
 def _sent(slug: str, reference: str | None):
@@ -314,6 +301,7 @@ def _erase_limit() -> str:
 
 @bp.route("/<lang>/surveys/erase", methods=["GET", "POST"], endpoint="erase")
 @limiter.limit(_erase_limit, methods=["POST"])
+@reshows_on_expired_token  # EraseForm (a FlaskForm) refuses a bad token itself
 def erase():
     form = forms.EraseForm()
     if form.validate_on_submit():

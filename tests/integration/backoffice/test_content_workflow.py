@@ -180,6 +180,47 @@ def test_a_scheduled_publication_happens_when_its_time_comes(people, session, ru
     assert latest(session).status == "published"
 
 
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("7", "12", "26", "Publish on: Enter the year as four digits, like 2026"),
+        ("31", "2", "2027", "Publish on: Enter a real date"),
+        ("7", "December", "2027", "Publish on: Enter a real date"),
+    ],
+)
+def test_a_scheduled_publish_with_a_date_that_is_not_one_is_refused_and_nothing_goes_live(
+    people, client, session, day, month, year, message
+):
+    editor, publisher, *_ = people
+    editor.post(
+        "/backoffice/content/example/en/edit",
+        data=edit_fields(editor, "example", "en", body="Words that must wait."),
+    )
+    draft = latest(session)
+    act(editor, "example", "en", draft.id, "submit")
+    act(publisher, "example", "en", draft.id, "approve")
+    response = act(
+        publisher,
+        "example",
+        "en",
+        draft.id,
+        "publish",
+        **{
+            "publish_on[day]": day,
+            "publish_on[month]": month,
+            "publish_on[year]": year,
+            "publish_time": "09:30",
+        },
+    )
+    assert response.status_code == 302
+    revision = latest(session)
+    assert revision.status == "approved" and revision.publish_at is None
+    assert message in publisher.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Words that must wait." not in client.get("/example").get_data(as_text=True)
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action.like("content.publish%"))).all()
+    assert events == []
+
+
 def test_unpublishing_takes_the_page_down_and_bumps_the_cache_version(people, client, session):
     _editor, publisher, *_ = people
     before = index.current_version(session, "pages-content")

@@ -295,3 +295,28 @@ def test_opening_from_the_back_office_is_refused_while_english_is_incomplete(lea
         session.scalar(select(func.count()).select_from(SurveyText).where(SurveyText.survey_id == survey.id))
         == 1
     )
+
+
+@pytest.mark.parametrize("field", ["opens_on", "closes_on"])
+def test_a_two_digit_year_in_a_surveys_open_or_close_date_is_refused_and_nothing_changes(
+    lead, session, field
+):
+    survey = small_survey(session)
+    url = f"/backoffice/surveys/{survey.id}/edit"
+    response = submit(
+        lead,
+        url,
+        {
+            "title": "Your views on bowel screening",
+            "introduction": "Intro.",
+            "privacy_notice": "Privacy.",
+            f"{field}[day]": "1",
+            f"{field}[month]": "3",
+            f"{field}[year]": "27",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "Enter the year as four digits, like 2026" in response.get_data(as_text=True)
+    session.expire_all()
+    stored = session.get(Survey, survey.id)
+    assert stored.opens_at is None and stored.closes_at is None

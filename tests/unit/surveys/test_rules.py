@@ -74,7 +74,7 @@ def test_the_first_page_with_a_required_answer_missing_is_found():
         (
             q("d", "date", 1),
             {"d[day]": ["1"], "d[month]": ["1"], "d[year]": ["99"]},
-            (None, "Enter a real date"),
+            (None, "Enter the year as four digits, like 2026"),
         ),
         (q("d", "date", 1, True), {}, (None, "Enter a date")),
     ],
