@@ -28,5 +28,10 @@ def registry() -> Registry:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    """A validator for schema/<name>.json, with every $ref resolved locally."""
-    return Draft202012Validator({"$ref": BASE + f"{name}.json"}, registry=registry())
+    """A validator for schema/<name>.json, with every $ref resolved locally, that checks formats too
+    (email, uri, date-time, uuid: "uri" and "date-time" need rfc3986-validator and rfc3339-validator)."""
+    return Draft202012Validator(
+        {"$ref": BASE + f"{name}.json"},
+        registry=registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
