@@ -259,7 +259,12 @@ def directory_organization(organization_id: str):
         abort(404)
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
-        changed = upkeep.edit_organization(db.session, organization_id, form.data)
+        try:
+            changed = upkeep.edit_organization(db.session, organization_id, form.data)
+        except upkeep.UpkeepError as error:
+            db.session.rollback()
+            form.website.errors = [str(error)]
+            return render_template("backoffice/directory_organization.html", form=form, org=org), 400
         if changed:
             accounts.audit(
                 db.session,

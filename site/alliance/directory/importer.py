@@ -558,12 +558,15 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
     problems = list(batch.problems)
     checked: dict[str, dict[tuple, dict]] = {}
     where: dict[tuple[str, tuple], str] = {}
+    # Ids of rows already reported: what refers to them is not reported again as "does not exist".
+    refused: set = set()
     for table, rows in batch.rows.items():
         checked[table] = {}
         key_columns = ALL_TABLES[table][1]
         for row in rows:
             values = _check_row(table, row, problems)
             if values is None:
+                refused.add(row.values.get(key_columns[0]))
                 continue
             key = tuple(values.get(k) for k in key_columns)
             previous = where.get((table, key))
@@ -591,7 +594,7 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
             session, target, wanted - {k[0] for k in checked[target]}
         )
         for key, values in checked[table].items():
-            if values.get(column) and values[column] not in present:
+            if values.get(column) and values[column] not in present and values[column] not in refused:
                 problems.append(
                     Problem(
                         where[(table, key)],
@@ -607,7 +610,7 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
         | _existing_keys(session, "locations", links)
     )
     for key, values in checked["attributes"].items():
-        if values["link_id"] not in present:
+        if values["link_id"] not in present and values["link_id"] not in refused:
             problems.append(
                 Problem(where[("attributes", key)], "link_id", "refers to no service or location")
             )
