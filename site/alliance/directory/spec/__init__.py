@@ -6,6 +6,10 @@ import json
 from functools import cache, lru_cache
 from pathlib import Path
 
+# jsonschema skips a format whose checker package is missing, without a word: import them here so a
+# missing one stops the app at start-up instead of letting bad "uri" and "date-time" values through.
+import rfc3339_validator  # noqa: F401
+import rfc3986_validator  # noqa: F401
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
