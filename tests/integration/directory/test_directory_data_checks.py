@@ -236,6 +236,19 @@ def test_a_non_web_link_already_stored_is_never_rendered(app, directory):
     assert '<a href="https://example.org/ok" dir="ltr">example.org/ok</a>' in page
 
 
+def test_a_non_web_link_already_stored_is_not_a_link_in_search_results(app, directory):
+    from alliance.directory.search import directory_changed
+
+    service = directory.scalars(select(m.Service).join(m.ServiceLocal).order_by(m.Service.name)).first()
+    service.url = "javascript:alert(document.cookie)"
+    service.description = "Now with a zebrafish aquarium."
+    directory_changed(directory)
+    directory.commit()
+    page = app.test_client().get("/en/support?q=zebrafish").get_data(as_text=True)
+    assert service.name.replace("'", "&#39;") in page
+    assert "javascript:" not in page.lower()
+
+
 # Back-office forms -----------------------------------------------------------------------------
 
 
