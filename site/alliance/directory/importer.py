@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -390,8 +391,10 @@ def read_upload(filename: str, data: bytes, unzipped_max_bytes: int = UNZIPPED_M
             return read_csv_files(_unzip(data, unzipped_max_bytes))
     except UnicodeDecodeError:
         raise ImportFileError("the file is not UTF-8 text") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error):
         raise ImportFileError("not a readable zip file") from None
+    except RuntimeError:  # zipfile's word for a member that needs a password
+        raise ImportFileError("the zip is encrypted: make it again without a password") from None
     raise ImportFileError("expected a .json, .csv or .zip file")
 
 

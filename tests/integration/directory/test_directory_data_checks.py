@@ -336,6 +336,15 @@ def test_a_zip_whose_header_understates_its_size_is_refused_by_the_import_page(
     assert _page_errors(response) == ["The file cannot be read: not a readable zip file"]
 
 
+def test_a_zip_with_corrupt_compressed_data_is_a_clear_error_not_a_crash(manager, directory):
+    corrupt = bytearray(_zip({"services.csv": b"id,name,status\n" + b"abc,def,active\n" * 1000}))
+    for at in range(50, 70):
+        corrupt[at] ^= 0xFF
+    response = _upload(manager, bytes(corrupt), "export.zip")
+    assert response.status_code == 400
+    assert _page_errors(response) == ["The file cannot be read: not a readable zip file"]
+
+
 def test_a_file_over_the_import_limit_is_refused_by_the_command_before_it_is_read(
     app, runner, directory, tmp_path, monkeypatch
 ):
