@@ -79,6 +79,8 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(1024 * 1024)))
     CONTENT_IMPORT_MAX_BYTES = 11 * 1024 * 1024
     IMPORT_MAX_BYTES = int(_env("IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
+    # What a directory import may unpack from a zip, all files together, counted as they are read.
+    IMPORT_UNZIPPED_MAX_BYTES = int(_env("IMPORT_UNZIPPED_MAX_BYTES", str(256 * 1024 * 1024)))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask, Request, request
 from werkzeug.exceptions import BadRequest
@@ -139,3 +139,18 @@ def init_app(app: Flask) -> None:
 
     # First of all request hooks: nothing (CSRF, rate limits, sessions) reads the request before it.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_bad_input)
+
+
+def web_address(value: str | None) -> str | None:
+    """The value when it is an http or https address with a host; None for anything else (a
+    `javascript:` or `data:` link, a bare word). The one test for a link the site will put in an href."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or has_control(text):
+        return None
+    return text

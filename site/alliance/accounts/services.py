@@ -29,6 +29,7 @@ from alliance import outbox
 from alliance.accounts.models import AuditEvent, LoginFailure, PasswordResetToken, RecoveryCode, StaffUser
 from alliance.accounts.permissions import ROLES
 from alliance.database import utcnow
+from alliance.spreadsheets import safe_cell
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -522,12 +523,6 @@ def audit_events(
 
 def audit_actions(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
-
-
-def safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas: a cell starting = + - @, tab or CR gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def audit_csv(rows: list[AuditRow]) -> str:

@@ -9,7 +9,7 @@ from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from alliance.backoffice.forms import email_field, phone_field, website_field
-from alliance.directory import places
+from alliance.directory import places, schedules
 from alliance.directory.upkeep import DAYS, STATUSES
 from alliance.forms import (
     CheckboxesField,
@@ -19,7 +19,6 @@ from alliance.forms import (
     TextAreaField,
 )
 
-TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
 DAY_NAMES = dict(
     zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
 )
@@ -60,12 +59,12 @@ class ServiceForm(FlaskForm):
     opens_at = StringField(
         "Opens at",
         description="24-hour time, like 09:30",
-        validators=[Optional(), Regexp(TIME, message="Enter a time like 09:30")],
+        validators=[Optional()],
     )
     closes_at = StringField(
         "Closes at",
         description="24-hour time, like 16:00",
-        validators=[Optional(), Regexp(TIME, message="Enter a time like 16:00")],
+        validators=[Optional()],
     )
     free = RadioField("Free of charge", choices=[("yes", "Yes"), ("no", "No")], default="yes")
 
@@ -88,10 +87,17 @@ class ServiceForm(FlaskForm):
         if self.address_1.data and not field.data:
             raise ValidationError("Enter the county")
 
+    def validate_opens_at(self, field) -> None:
+        if field.data and schedules._time(field.data) is None:
+            raise ValidationError("Enter a time like 09:30")
+
     def validate_closes_at(self, field) -> None:
+        closes, opens = schedules._time(field.data), schedules._time(self.opens_at.data)
+        if field.data and closes is None:
+            raise ValidationError("Enter a time like 16:00")
         if bool(self.opens_at.data) != bool(field.data):
             raise ValidationError("Enter both the opening and the closing time, or neither")
-        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+        if closes and opens and closes <= opens:
             raise ValidationError("The closing time must be after the opening time")
 
     def validate_new_organization(self, field) -> None:

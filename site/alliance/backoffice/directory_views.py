@@ -17,6 +17,7 @@ from alliance.directory.models import Organization
 from alliance.extensions import db
 from alliance.inputs import parse_uuid
 from alliance.pages.presenters import page_number
+from alliance.progress import cut_short
 from alliance.uploads import accepts_upload
 
 
@@ -152,12 +153,16 @@ def directory_import():
             errors.append("Choose a .json, .csv or .zip file to import")
         else:
             try:
-                batch = importer.read_upload(upload.filename, upload.read())
+                batch = importer.read_upload(
+                    upload.filename, upload.read(), current_app.config["IMPORT_UNZIPPED_MAX_BYTES"]
+                )
             except importer.ImportFileError as error:
                 errors.append(f"The file cannot be read: {error}")
             else:
                 report = importer.apply(db.session, batch, dry_run=dry_run)
-                errors.extend(str(problem) for problem in report.problems)
+                errors.extend(
+                    cut_short([str(problem) for problem in report.problems], importer.LINES_SHOWN, indent="")
+                )
                 if not report.problems and not dry_run:
                     accounts.audit(
                         db.session,
@@ -254,7 +259,12 @@ def directory_organization(organization_id: str):
         abort(404)
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
-        changed = upkeep.edit_organization(db.session, organization_id, form.data)
+        try:
+            changed = upkeep.edit_organization(db.session, organization_id, form.data)
+        except upkeep.UpkeepError as error:
+            db.session.rollback()
+            form.website.errors = [str(error)]
+            return render_template("backoffice/directory_organization.html", form=form, org=org), 400
         if changed:
             accounts.audit(
                 db.session,

@@ -1,10 +1,12 @@
 """Back-office forms. Staff work in English, so these strings are not in the public catalogues."""
 
 from flask_wtf import FlaskForm
+from wtforms import ValidationError
 from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional, Regexp
 
 from alliance.accounts.permissions import ROLES
 from alliance.forms import CheckboxesField, EmailAddress, EmailField, PasswordField, SelectField, StringField
+from alliance.inputs import web_address
 
 ROLE_CHOICES = [(role, role.replace("_", " ").capitalize()) for role in ROLES]
 
@@ -112,8 +114,20 @@ def email_field() -> EmailField:
     )
 
 
+class WebAddress:
+    """An http or https address (WTForms' URL check alone lets `javascript://...` through)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data and web_address(field.data) is None:
+            raise ValidationError(self.message)
+
+
 def website_field(example: str) -> StringField:
+    message = f"Enter a full web address starting https:// or http://, like {example}"
     return StringField(
         "Website",
-        validators=[Optional(), URL(message=f"Enter a full web address, like {example}"), Length(max=500)],
+        validators=[Optional(), URL(message=message), WebAddress(message), Length(max=500)],
     )

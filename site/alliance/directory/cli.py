@@ -25,7 +25,9 @@ def import_command(path: Path, dry_run: bool) -> None:
     """Import ORUK JSON (a feed or a file of services) or HSDS tabular CSV (a file, a folder or a zip)."""
     to_stderr(f"reading {path.name}")
     try:
-        batch = importer.read_path(path)
+        batch = importer.read_path(
+            path, current_app.config["IMPORT_MAX_BYTES"], current_app.config["IMPORT_UNZIPPED_MAX_BYTES"]
+        )
     except importer.ImportFileError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing was changed.") from None
     to_stderr(f"read {sum(len(rows) for rows in batch.rows.values()):,} rows")

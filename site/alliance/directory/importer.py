@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,16 +16,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from jsonschema import Draft202012Validator
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, select
 from sqlalchemy.orm import Session
 
 from alliance import datafiles, jsonstream
 from alliance.database import utcnow
-from alliance.directory import localities, oruk
+from alliance.directory import localities, oruk, schedules
 from alliance.directory import models as m
 from alliance.directory.spec import validator
-from alliance.inputs import DATABASE_INT_MAX, first_control, parse_uuid
+from alliance.inputs import DATABASE_INT_MAX, first_control, parse_uuid, web_address
 from alliance.progress import cut_short
+from alliance.spreadsheets import number_or_safe_cell, unneutralised
 
 TRANSLATIONS_TABLE = "x_alliance_translations"
 # name: (model, key columns). ORUK tables first, in the order rows are written; then the site's own.
@@ -51,7 +54,17 @@ SERVICE_CHILDREN = (
     "service_areas",
 )
 NOT_IMPORTED = {"id"}  # the translations table's own counter
-LINES_SHOWN = 50  # problems or service names listed in a report before "... and N more"
+LINES_SHOWN = 200  # problems or service names listed in a report before "... and N more"
+# What an import may unpack: each file in a zip, and all of them together (a 10,000-service
+# directory is about 40 MB of CSV). A zip's own header is never trusted: bytes are counted as read.
+FILE_MAX_BYTES = 64 * 1024 * 1024  # the defaults of IMPORT_MAX_BYTES and IMPORT_UNZIPPED_MAX_BYTES
+UNZIPPED_MAX_BYTES = 256 * 1024 * 1024
+ZIP_MAX_MEMBERS = 100
+READ_CHUNK = 1024 * 1024
+LINK_COLUMNS = {"url", "website"}  # shown as links: http or https only
+EMAIL_COLUMNS = {"email", "assurer_email"}
+TIME_COLUMNS = {("schedules", "opens_at"), ("schedules", "closes_at")}
+FORMATS = Draft202012Validator.FORMAT_CHECKER
 
 
 class ImportFileError(ValueError):
@@ -315,21 +328,59 @@ def read_csv_files(files: dict[str, str]) -> Batch:
                 batch.add(
                     table,
                     f"{Path(name).name} row {number}",
-                    {k: v for k, v in values.items() if k is not None and v != ""},
+                    {k: unneutralised(v) for k, v in values.items() if k is not None and v != ""},
                 )
         except datafiles.DataFileError as error:
             raise ImportFileError(str(error)) from None
     return batch
 
 
-def read_path(path: Path) -> Batch:
-    """A .json file, a .csv file named after its table, a .zip of CSV files, or a folder of them."""
+def _too_large(what: str, limit: int) -> ImportFileError:
+    return ImportFileError(f"{what} is larger than the limit of {limit:,} bytes")
+
+
+def read_path(
+    path: Path, max_bytes: int = FILE_MAX_BYTES, unzipped_max_bytes: int = UNZIPPED_MAX_BYTES
+) -> Batch:
+    """A .json file, a .csv file named after its table, a .zip of CSV files, or a folder of them; a
+    file (or a folder's files together) over `max_bytes` is refused before it is read."""
     if path.is_dir():
-        return read_csv_files({p.name: p.read_text(encoding="utf-8") for p in sorted(path.glob("*.csv"))})
-    return read_upload(path.name, path.read_bytes())
+        files = sorted(path.glob("*.csv"))
+        if sum(p.stat().st_size for p in files) > max_bytes:
+            raise _too_large("the folder's CSV files together", max_bytes)
+        try:
+            return read_csv_files({p.name: p.read_text(encoding="utf-8") for p in files})
+        except UnicodeDecodeError:
+            raise ImportFileError("a file is not UTF-8 text") from None
+    if path.stat().st_size > max_bytes:
+        raise _too_large("the file", max_bytes)
+    return read_upload(path.name, path.read_bytes(), unzipped_max_bytes)
 
 
-def read_upload(filename: str, data: bytes) -> Batch:
+def _unzip(data: bytes, limit: int) -> dict[str, str]:
+    """The CSV files in a zip, read in chunks and counted as they are read: a member or the whole
+    archive unpacking to more than `limit` bytes stops the read there (a zip bomb costs one chunk)."""
+    total = 0
+    files: dict[str, str] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [info for info in archive.infolist() if info.filename.endswith(".csv")]
+        if len(members) > ZIP_MAX_MEMBERS:
+            raise ImportFileError(f"the zip holds more than {ZIP_MAX_MEMBERS} CSV files")
+        for info in members:
+            if total + info.file_size > limit:  # honest headers are refused before any work
+                raise _too_large(f"{info.filename} unzipped, with the files before it,", limit)
+            chunks = []
+            with archive.open(info) as member:
+                while chunk := member.read(READ_CHUNK):
+                    total += len(chunk)
+                    if total > limit:
+                        raise _too_large(f"{info.filename} unzipped, with the files before it,", limit)
+                    chunks.append(chunk)
+            files[Path(info.filename).name] = b"".join(chunks).decode("utf-8")
+    return files
+
+
+def read_upload(filename: str, data: bytes, unzipped_max_bytes: int = UNZIPPED_MAX_BYTES) -> Batch:
     suffix = Path(filename).suffix.lower()
     try:
         if suffix == ".json":
@@ -337,13 +388,13 @@ def read_upload(filename: str, data: bytes) -> Batch:
         if suffix == ".csv":
             return read_csv_files({Path(filename).name: data.decode("utf-8")})
         if suffix == ".zip":
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = [n for n in archive.namelist() if n.endswith(".csv")]
-                return read_csv_files({Path(n).name: archive.read(n).decode("utf-8") for n in names})
+            return read_csv_files(_unzip(data, unzipped_max_bytes))
     except UnicodeDecodeError:
         raise ImportFileError("the file is not UTF-8 text") from None
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error):
         raise ImportFileError("not a readable zip file") from None
+    except RuntimeError:  # zipfile's word for a member that needs a password
+        raise ImportFileError("the zip is encrypted: make it again without a password") from None
     raise ImportFileError("expected a .json, .csv or .zip file")
 
 
@@ -433,6 +484,10 @@ def _check_row(table: str, row: Row, problems: list[Problem]) -> dict | None:
         if allowed and value is not None and value not in allowed:
             problems.append(Problem(row.where, column.key, f"must be one of: {', '.join(allowed)}"))
             ok = False
+        format_problem = _format_problem(table, column.key, value) if value not in (None, "") else None
+        if format_problem:
+            problems.append(Problem(row.where, column.key, format_problem))
+            ok = False
         if value is not None or column.key in row.values:
             values[column.key] = value
     if table in oruk.TABLES and values.get("id") and parse_uuid(values["id"]) is None:
@@ -446,10 +501,29 @@ def _check_row(table: str, row: Row, problems: list[Problem]) -> dict | None:
         if lon is not None and not -180 <= lon <= 180:
             problems.append(Problem(row.where, "longitude", "must be between -180 and 180"))
             ok = False
+    if table == "services":
+        low, high = values.get("minimum_age"), values.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            problems.append(Problem(row.where, "minimum_age", f"is above maximum_age ({low:g} > {high:g})"))
+            ok = False
     if table == oruk.LOCAL_TABLE and values.get("locality") and values["locality"] not in localities.codes():
         problems.append(Problem(row.where, "locality", f"must be one of: {', '.join(localities.codes())}"))
         ok = False
     return values if ok else None
+
+
+def _format_problem(table: str, column: str, value: Any) -> str | None:
+    """What is wrong with a link, email address or opening time, whichever way it was imported."""
+    if column in LINK_COLUMNS and web_address(value) is None:
+        return "must be a web address starting http:// or https://"
+    if column in EMAIL_COLUMNS and not FORMATS.conforms(value, "email"):
+        return "must be an email address"
+    if (table, column) in TIME_COLUMNS:
+        try:
+            schedules.clock_time(value)
+        except ValueError as error:
+            return str(error)
+    return None
 
 
 def _existing_keys(session: Session, table: str, keys: set) -> set:
@@ -487,18 +561,34 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
     problems = list(batch.problems)
     checked: dict[str, dict[tuple, dict]] = {}
     where: dict[tuple[str, tuple], str] = {}
+    # Ids of rows already reported: what refers to them is not reported again as "does not exist".
+    refused: set = set()
     for table, rows in batch.rows.items():
         checked[table] = {}
         key_columns = ALL_TABLES[table][1]
         for row in rows:
             values = _check_row(table, row, problems)
             if values is None:
+                refused.add(row.values.get(key_columns[0]))
                 continue
             key = tuple(values.get(k) for k in key_columns)
             previous = where.get((table, key))
             if previous and table != "organizations" and table != "locations":
                 problems.append(Problem(row.where, key_columns[0], f"repeats the id given at {previous}"))
                 continue
+            if previous:
+                # An organisation or place shared by several services may be repeated, but only as is.
+                earlier = checked[table][key]
+                differ = sorted(k for k, v in values.items() if k in earlier and earlier[k] != v)
+                if differ:
+                    problems.append(
+                        Problem(
+                            row.where,
+                            differ[0],
+                            f"differs from {previous}, which has the same id ({', '.join(differ)})",
+                        )
+                    )
+                    continue
             where[(table, key)] = row.where
             checked[table][key] = {**checked[table].get(key, {}), **values}
     for (table, column), target in REFERENCES.items():
@@ -507,7 +597,7 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
             session, target, wanted - {k[0] for k in checked[target]}
         )
         for key, values in checked[table].items():
-            if values.get(column) and values[column] not in present:
+            if values.get(column) and values[column] not in present and values[column] not in refused:
                 problems.append(
                     Problem(
                         where[(table, key)],
@@ -523,7 +613,7 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
         | _existing_keys(session, "locations", links)
     )
     for key, values in checked["attributes"].items():
-        if values["link_id"] not in present:
+        if values["link_id"] not in present and values["link_id"] not in refused:
             problems.append(
                 Problem(where[("attributes", key)], "link_id", "refers to no service or location")
             )
@@ -790,7 +880,7 @@ def _csv_value(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(oruk._value(value))
+    return number_or_safe_cell(oruk._value(value))
 
 
 def _translations(session: Session, entity: str, ids: list[str] | None = None) -> dict[str, dict]:

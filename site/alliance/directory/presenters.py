@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from alliance import i18n
 from alliance.directory import localities, schedules
 from alliance.directory.search import DISTANCES, Results
+from alliance.inputs import web_address
 
 LONDON = ZoneInfo("Europe/London")
 ORDINALS = {1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), 5: _l("fifth"), -1: _l("last")}
@@ -167,8 +168,8 @@ def card_view(
         "miles": miles_text(hit.miles),
         "opening": opening_text(schedules.next_opening(card["schedules"], now or now_local())),
         "phones": [(phone, phone.replace(" ", "")) for phone in card["phones"]],
-        "url": card["url"],
-        "url_text": card["url"].replace("https://", "") if card["url"] else "",
+        "url": web_address(card["url"]),
+        "url_text": link_text(card["url"]),
         "languages": _list([language_name(code, label) for code, label in card["languages"]]),
         "locality": areas.get(card["locality"], card["locality"]),
         "example": card["example"],
@@ -364,6 +365,13 @@ def cost_text(option) -> str:
     return label
 
 
+def link_text(value: str | None) -> str:
+    """A stored link as shown, without "https://"; empty when it is not http(s) (`web_address` gives
+    the href: a link stored before imports checked them is never rendered)."""
+    href = web_address(value)
+    return href.replace("https://", "", 1) if href else ""
+
+
 def service_view(session, service, lang: str) -> dict:
     """Everything ORUK holds about a service, as strings in the reader's language where we have them."""
     from alliance.directory import services
@@ -408,6 +416,12 @@ def service_view(session, service, lang: str) -> dict:
         "description": description,
         "own_language": own,
         "organization": service.organization,
+        "website": web_address(service.url),
+        "website_text": link_text(service.url),
+        "organization_website": web_address(service.organization.website if service.organization else None),
+        "organization_website_text": link_text(
+            service.organization.website if service.organization else None
+        ),
         "kinds": kinds,
         "delivery": _list(delivery) if delivery else "",
         "audience": _list(audience) if audience else "",

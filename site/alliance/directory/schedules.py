@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
 LOOKAHEAD_DAYS = 400
 
@@ -39,9 +40,19 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def clock_time(value: object) -> time:
+    """A time of day written HH:MM or HH:MM:SS (24-hour); ValueError for anything else ("25:99", "9am").
+    The one reader of opening times: imports, the back-office form and the public pages use it."""
+    match = CLOCK.match(str(value).strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError("must be a time of day like 09:30 (24-hour, 00:00 to 23:59)")
+    hours, minutes, seconds = match.groups()
+    return time(int(hours), int(minutes), int(seconds or 0))
+
+
 def _time(value: str | None) -> time | None:
     try:
-        return time.fromisoformat(str(value)[:8]) if value else None
+        return clock_time(value) if value else None
     except ValueError:
         return None
 
@@ -69,6 +80,8 @@ def read(schedule: dict) -> Rule | None:
         return None
     if freq == "MONTHLY" and not days and not monthdays:
         return None
+    if any(schedule.get(key) and _time(schedule.get(key)) is None for key in ("opens_at", "closes_at")):
+        return None  # a time that is no time ("25:99") is never shown as midnight
     return Rule(
         freq,
         interval,

@@ -11,8 +11,9 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from alliance.database import utcnow
-from alliance.directory import importer, oruk, places
+from alliance.directory import importer, oruk, places, schedules
 from alliance.directory import models as m
+from alliance.inputs import web_address
 
 STATUSES = ("active", "temporarily closed", "inactive", "defunct")
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -390,11 +391,21 @@ def _schedule_rows(session: Session, batch: importer.Batch, service, service_id:
             "freq": "WEEKLY",
             "interval": 1,
             "byday": ",".join(days),
-            "opens_at": f"{data['opens_at']}:00" if data.get("opens_at") else None,
-            "closes_at": f"{data['closes_at']}:00" if data.get("closes_at") else None,
+            "opens_at": _stored_time(data.get("opens_at")),
+            "closes_at": _stored_time(data.get("closes_at")),
             "dtstart": schedule.dtstart if schedule else date.today().isoformat(),
         },
     )
+
+
+def _stored_time(value: str | None) -> str | None:
+    """HH:MM:SS for a time the form accepted; anything else as given, for the import check to refuse."""
+    if not value:
+        return None
+    try:
+        return schedules.clock_time(value).isoformat()
+    except ValueError:
+        return value
 
 
 # Organisations ---------------------------------------------------------------------------------
@@ -405,6 +416,9 @@ def edit_organization(session: Session, organization_id: str, values: dict) -> d
     org = session.get(m.Organization, organization_id)
     if org is None:
         raise UpkeepError("There is no such organisation.")
+    website = (values.get("website") or "").strip()
+    if website and web_address(website) is None:
+        raise UpkeepError("Enter a full web address starting https:// or http://")
     changed = {}
     for name in ("name", "description", "website", "email"):
         value = (values.get(name) or "").strip() or (None if name in ("website", "email") else "")

@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliance.accounts.services import safe_cell
+from alliance.spreadsheets import safe_cell
 from alliance.surveys import equality, reports
 from alliance.surveys.models import Answer, AnswerReview, EqualityResponse, Response, Survey
 from alliance.surveys.suppression import MIN_BASE, SUPPRESSED_MARK

@@ -6,8 +6,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from alliance.accounts.models import AuditEvent, StaffUser
-from alliance.accounts.services import audit, safe_cell
+from alliance.accounts.services import audit
 from alliance.outbox.models import OutboxMessage
+from alliance.spreadsheets import safe_cell
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import send_mail, signed_in_client, submit
 

@@ -31,7 +31,7 @@ def test_generate_writes_the_same_feed_as_before_and_reports_progress_and_the_co
 
 
 def test_import_reports_each_step_on_stderr_and_cuts_the_list_of_new_services_short(runner, tmp_path):
-    path = _generate(runner, tmp_path, 87)
+    path = _generate(runner, tmp_path, 237)
 
     result = runner.invoke(args=["directory", "import", str(path)])
 
@@ -41,17 +41,19 @@ def test_import_reports_each_step_on_stderr_and_cuts_the_list_of_new_services_sh
         f"read {sum(len(r) for r in importer.read_path(path).rows.values()):,} rows",
         f"checked {sum(len(r) for r in importer.read_path(path).rows.values()):,} rows: 0 problems",
     ]
-    assert "services: 87 rows compared and written" in result.stderr.splitlines()
+    assert "services: 237 rows compared and written" in result.stderr.splitlines()
     lines = result.stdout.splitlines()
     assert lines[0] == "These changes were made:"
-    assert "  services: 87 new" in lines
+    assert "  services: 237 new" in lines
     names = [line for line in lines if line.startswith("  new service: ")]
-    assert len(names) == 50
+    assert len(names) == 200
     assert lines[-1] == "  ... and 37 more"
 
 
-def test_an_import_with_many_problems_lists_fifty_and_says_how_many_more(app, runner, session, tmp_path):
-    feed = json.loads(_generate(runner, tmp_path, 60).read_text(encoding="utf-8"))
+def test_an_import_with_many_problems_lists_two_hundred_and_says_how_many_more(
+    app, runner, session, tmp_path
+):
+    feed = json.loads(_generate(runner, tmp_path, 237).read_text(encoding="utf-8"))
     bad = copy.deepcopy(feed)
     for service in bad["services"]:
         service["status"] = "open-ish"
@@ -64,10 +66,10 @@ def test_an_import_with_many_problems_lists_fifty_and_says_how_many_more(app, ru
     with app.app_context():
         problems = len(importer.apply(session, importer.read_path(path), dry_run=True).problems)
     lines = result.stdout.splitlines()
-    assert problems >= 60
+    assert problems >= 237
     assert lines[0] == f"{problems} problems; nothing was changed:"
-    assert len(lines) == 1 + 50 + 1
-    assert lines[51] == f"  ... and {problems - 50} more"
+    assert len(lines) == 1 + 200 + 1
+    assert lines[201] == f"  ... and {problems - 200} more"
     assert f"rows: {problems} problems" in result.stderr
 
 

@@ -54,10 +54,11 @@ def test_local_additions_never_reach_a_service_record():
 
 def test_a_full_service_nests_its_children_and_passes_the_schema():
     svc = a_service()
-    svc.phones = [m.Phone(id="p1", number="01632 960001", contact_id=None)]
-    svc.schedules = [m.Schedule(id="s1", byday="MO", freq="WEEKLY")]
+    phone_id, schedule_id = "22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"
+    svc.phones = [m.Phone(id=phone_id, number="01632 960001", contact_id=None)]
+    svc.schedules = [m.Schedule(id=schedule_id, byday="MO", freq="WEEKLY")]
     out = oruk.service(svc, full=True)
-    assert out["phones"] == [{"id": "p1", "number": "01632 960001"}]
+    assert out["phones"] == [{"id": phone_id, "number": "01632 960001"}]
     assert out["schedules"][0]["byday"] == "MO"
     assert out["organization"]["name"] == "Trust"
     assert "contacts" not in out and "languages" not in out

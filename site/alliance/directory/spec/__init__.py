@@ -6,6 +6,10 @@ import json
 from functools import cache, lru_cache
 from pathlib import Path
 
+# jsonschema skips a format whose checker package is missing, without a word: import them here so a
+# missing one stops the app at start-up instead of letting bad "uri" and "date-time" values through.
+import rfc3339_validator  # noqa: F401
+import rfc3986_validator  # noqa: F401
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -28,5 +32,10 @@ def registry() -> Registry:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    """A validator for schema/<name>.json, with every $ref resolved locally."""
-    return Draft202012Validator({"$ref": BASE + f"{name}.json"}, registry=registry())
+    """A validator for schema/<name>.json, with every $ref resolved locally, that checks formats too
+    (email, uri, date-time, uuid: "uri" and "date-time" need rfc3986-validator and rfc3339-validator)."""
+    return Draft202012Validator(
+        {"$ref": BASE + f"{name}.json"},
+        registry=registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
