@@ -152,7 +152,10 @@ def test_forms_posted_while_the_database_is_away_get_the_503_page(down_app):
     client = down_app.test_client()
     down_app.config["WTF_CSRF_ENABLED"] = False
     for path, data in (
-        ("/en/support/services/x/report-a-problem", {"problem": "opening", "details": "It moved"}),
+        (
+            "/en/support/services/22a45d33-86d7-5748-b926-b886aefb4946/report-a-problem",
+            {"problem": "opening", "details": "It moved"},
+        ),
         ("/en/surveys/erase", {"reference": "AAAA-2222"}),
         ("/backoffice/sign-in", {"email": "someone@example.org", "password": "a long passphrase"}),
         ("/backoffice/password-reset", {"email": "someone@example.org"}),
