@@ -18,7 +18,7 @@ from alliance.extensions import limiter
 from alliance.pages import services as page_services
 from alliance.pages import workflow
 from alliance.pages.models import Page, PageRevision
-from alliance.surveys import services as survey_services
+from alliance.surveys import seeding
 from alliance.surveys.models import Response
 from tests.factories import make_staff
 from tests.integration.surveys.conftest import SLUG, answer_all, send
@@ -52,7 +52,7 @@ def test_an_import_of_the_largest_size_allowed_runs_alongside_fifteen_writers_an
     with app.app_context():
         limiter.reset()
         seed_directory(session, ROOT / "content")
-    survey_services.seed_surveys(session, ROOT / "content")
+    seeding.seed_surveys(session, ROOT / "content")
     page_services.seed_pages(session, FIXTURES)
     editor = make_staff(session, roles="editor")
     batch = importer.read_path(_feed(tmp_path, SERVICES))

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from alliance.accounts.models import AuditEvent
-from alliance.surveys import moderation, services
+from alliance.surveys import moderation, submission
 from alliance.surveys.models import Answer, AnswerReview, Survey
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import signed_in_client
@@ -27,11 +27,11 @@ def send(session, slug, lang="en", tell_us_more="", one_change="", other="", min
         answers["tell_us_more"] = tell_us_more
     if one_change:
         answers["one_change"] = one_change
-    services.submit(
+    submission.submit(
         session,
         slug,
         lang,
-        services.new_token(),
+        submission.new_token(),
         answers,
         {},
         CONTENT,

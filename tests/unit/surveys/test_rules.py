@@ -3,10 +3,7 @@
 import pytest
 
 from alliance.surveys import equality
-from alliance.surveys.services import (
-    OptionView,
-    QuestionView,
-    SurveyView,
+from alliance.surveys.answering import (
     first_unanswered_page,
     form_values,
     merge_page,
@@ -16,6 +13,7 @@ from alliance.surveys.services import (
     validate_question,
     visible_pages,
 )
+from alliance.surveys.reading import OptionView, QuestionView, SurveyView
 
 
 def q(key, kind, page, required=False, **extra):
