@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from alliance.extensions import db
-from alliance.surveys import moderation, submission
+from alliance.surveys import submission, theming
 from alliance.surveys.models import Answer, AnswerReview, AnswerTheme, Survey
 from tests.browser.conftest import sign_in_with_a_code
 from tests.factories import StaffUserFactory
@@ -98,6 +98,6 @@ def test_a_moderator_redacts_a_phone_number_approves_the_rest_and_tags_a_theme(
         tagged = db.session.scalars(
             select(AnswerTheme.theme_id).where(AnswerTheme.answer_id == answer_id)
         ).all()
-        assert [theme.code for theme in moderation.themes(db.session, survey_id) if theme.id in tagged] == [
+        assert [theme.code for theme in theming.themes(db.session, survey_id) if theme.id in tagged] == [
             "staff-kindness"
         ]

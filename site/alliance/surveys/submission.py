@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from alliance.surveys import equality, moderation
+from alliance.surveys import equality, review_queue
 from alliance.surveys.answering import first_unanswered_page, prune
 from alliance.surveys.models import (
     Answer,
@@ -149,11 +149,11 @@ def submit(
             )
         try:
             session.flush()
-            concerns = moderation.review_response(session, survey.id, response.id)
+            concerns = review_queue.review_response(session, survey.id, response.id)
             if concerns and safeguarding_contacts and answer_link is not None:
-                moderation.alert_safeguarding(
+                review_queue.alert_safeguarding(
                     session,
-                    moderation.survey_title(session, survey.id) or slug,
+                    review_queue.survey_title(session, survey.id) or slug,
                     concerns,
                     safeguarding_contacts,
                     partial(answer_link, survey.id),
