@@ -10,10 +10,11 @@ from alliance.surveys.answering import (
     next_page,
     previous_page,
     prune,
-    validate_question,
     visible_pages,
 )
-from alliance.surveys.reading import OptionView, QuestionView, SurveyView
+from alliance.surveys.models import QUESTION_KINDS
+from alliance.surveys.question_kinds import VALIDATORS, validate_question
+from alliance.surveys.reading import OptionView, QuestionView, SurveyError, SurveyView
 
 
 def q(key, kind, page, required=False, **extra):
@@ -105,3 +106,12 @@ def test_equality_answers_keep_only_known_answers_to_known_questions():
     assert equality.clean(form) == {"age_band": "25-34", "sex": "prefer-not-to-say"}
     assert all(equality.options(question)[-1][0] == "prefer-not-to-say" for question in equality.QUESTIONS)
     assert len(equality.QUESTIONS) == 9
+
+
+def test_every_question_kind_a_survey_may_use_has_a_validator_and_no_other_kind_does():
+    assert set(VALIDATORS) == set(QUESTION_KINDS)
+
+
+def test_a_question_of_a_kind_the_registry_does_not_know_is_refused_rather_than_guessed():
+    with pytest.raises(SurveyError, match="unknown question kind slider"):
+        validate_question(q("s", "slider", 1), {"s": ["3"]})

@@ -1,0 +1,145 @@
+"""Survey question kinds: for each kind in QUESTION_KINDS, how a submitted form is validated into an answer.
+
+`validate_question` asks the registry; a kind missing from it is refused, and a unit test checks that
+every kind in QUESTION_KINDS has a validator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from alliance.dates import DateError, parse_date_parts
+from alliance.directory.places import PostcodeError, outcode
+from alliance.surveys.reading import DEFAULT_SHORT_TEXT, QuestionView, SurveyError
+
+Form = dict[str, list[str]]
+Result = tuple[object, str | None]
+
+
+def clean_text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, and nobody types one: everything else is kept as typed.
+    return value.replace("\x00", "")
+
+
+def _one(form: Form, name: str) -> str:
+    values = form.get(name) or [""]
+    return clean_text(values[0] if isinstance(values, list) else values)
+
+
+def _blank(question: QuestionView, message: str) -> Result:
+    """No answer: an error only when the question must be answered."""
+    return None, (message if question.required else None)
+
+
+def _choose_one(question: QuestionView, form: Form, choices: list[str]) -> Result:
+    value = _one(form, question.key)
+    if not value:
+        return _blank(question, str(_l("Select an answer")))
+    if value not in choices:
+        return None, str(_l("Select an answer from the list"))
+    return value, None
+
+
+def _single(question: QuestionView, form: Form) -> Result:
+    return _choose_one(question, form, [option.key for option in question.options])
+
+
+def _rating(question: QuestionView, form: Form) -> Result:
+    low, high = question.min_value or 1, question.max_value or 5
+    return _choose_one(question, form, [str(n) for n in range(low, high + 1)])
+
+
+def _yes_no(question: QuestionView, form: Form) -> Result:
+    return _choose_one(question, form, ["yes", "no"])
+
+
+def _multiple(question: QuestionView, form: Form) -> Result:
+    values = [clean_text(v) for v in form.get(question.key, [])]
+    if not values:
+        return _blank(question, str(_l("Select at least one answer")))
+    option_keys = [option.key for option in question.options]
+    if any(value not in option_keys for value in values):
+        return None, str(_l("Select answers from the list"))
+    return list(dict.fromkeys(values)), None
+
+
+def _text(question: QuestionView, form: Form) -> Result:
+    value = _one(form, question.key)
+    limit = question.max_length or DEFAULT_SHORT_TEXT
+    if not value.strip():
+        return _blank(question, str(_l("Enter your answer")))
+    if len(value) > limit:
+        return value, str(_l("Your answer must be %(max)s characters or fewer", max=limit))
+    return value, None
+
+
+def _number(question: QuestionView, form: Form) -> Result:
+    value = _one(form, question.key).strip()
+    if not value:
+        return _blank(question, str(_l("Enter a number")))
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        return value, str(_l("Enter a whole number, like 3"))
+    low, high = question.min_value, question.max_value
+    if (low is not None and int(value) < low) or (high is not None and int(value) > high):
+        return value, str(_l("Enter a number between %(min)s and %(max)s", min=low or 0, max=high))
+    return str(int(value)), None
+
+
+def _date(question: QuestionView, form: Form) -> Result:
+    try:
+        value = parse_date_parts(
+            *(_one(form, f"{question.key}[{part}]") for part in ("day", "month", "year"))
+        )
+    except DateError as error:
+        return None, str(error.message)
+    if value is None:
+        return _blank(question, str(_l("Enter a date")))
+    return value.isoformat(), None
+
+
+def _outcode(question: QuestionView, form: Form) -> Result:
+    value = _one(form, question.key)
+    if not value.strip():
+        return _blank(question, str(_l("Enter the first part of your postcode")))
+    try:
+        return outcode(value[:20]), None
+    except PostcodeError:
+        return None, str(_l("Enter the first part of your postcode, like S1 or DN22"))
+
+
+def _ranking(question: QuestionView, form: Form) -> Result:
+    option_keys = [option.key for option in question.options]
+    ranks = {option: _one(form, f"{question.key}[{option}]").strip() for option in option_keys}
+    if not any(ranks.values()):
+        return _blank(question, str(_l("Put every item in order")))
+    allowed = {str(n) for n in range(1, len(option_keys) + 1)}
+    if not all(rank in allowed for rank in ranks.values()):
+        return None, str(_l("Put every item in order"))
+    if len(set(ranks.values())) != len(option_keys):
+        return None, str(_l("Give each item a different number"))
+    return sorted(option_keys, key=lambda option: int(ranks[option])), None
+
+
+VALIDATORS: dict[str, Callable[[QuestionView, Form], Result]] = {
+    "single": _single,
+    "multiple": _multiple,
+    "rating": _rating,
+    "yes_no": _yes_no,
+    "short_text": _text,
+    "long_text": _text,
+    "number": _number,
+    "date": _date,
+    "outcode": _outcode,
+    "ranking": _ranking,
+}
+
+
+def validate_question(question: QuestionView, form: Form) -> Result:
+    """(answer, error message) for one question from the submitted form; the answer is None when blank."""
+    validator = VALIDATORS.get(question.kind)
+    if validator is None:
+        raise SurveyError(f"unknown question kind {question.kind}")
+    return validator(question, form)
