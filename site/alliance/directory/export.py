@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
@@ -32,7 +32,9 @@ def write_csv(session: Session, target: BinaryIO, progress: Callable[[int], None
             with archive.open(f"{table}.csv", "w") as raw, io.TextIOWrapper(raw, "utf-8", newline="") as out:
                 writer = csv.writer(out, lineterminator="\n")
                 writer.writerow(cols)
-                rows = session.scalars(select(model).order_by(*order).execution_options(yield_per=1000))
+                rows: Iterable[Any] = session.scalars(
+                    select(model).order_by(*order).execution_options(yield_per=1000)
+                )
                 for obj in rows:
                     writer.writerow([_csv_value(getattr(obj, c)) for c in cols])
                     written += 1

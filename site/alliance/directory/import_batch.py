@@ -78,7 +78,7 @@ class Row:
 @dataclass
 class Batch:
     rows: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in ALL_TABLES})
-    whole_services: set[str] = field(default_factory=set)
+    whole_services: set[str | None] = field(default_factory=set)  # None: a service without an id (a problem)
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, table: str, where: str, values: dict) -> None:

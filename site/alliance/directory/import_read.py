@@ -98,7 +98,7 @@ def _read_service(batch: Batch, svc: dict, where: str) -> None:
         batch.rows["services"][-1].values.setdefault("organization_id", org.get("id"))
 
     def children(key: str, table: str, model: type, extra: dict) -> list[tuple[str, dict]]:
-        found = []
+        found: list[tuple[str, dict]] = []
         items = svc.get(key) or []
         if not isinstance(items, list):
             batch.problems.append(Problem(where, key, "must be a list"))

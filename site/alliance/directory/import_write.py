@@ -25,8 +25,9 @@ from alliance.directory.import_check import check
 
 
 def _load_existing(session: Session, table: str, keys: list[tuple]) -> dict[tuple, Any]:
+    model: Any  # a mapped class: its columns are attributes
     model, key_columns = ALL_TABLES[table]
-    found = {}
+    found: dict[tuple, Any] = {}
     if len(key_columns) == 1:
         column = getattr(model, key_columns[0])
         ids = [k[0] for k in keys]
@@ -58,14 +59,14 @@ def _differs(obj: Any, values: dict) -> bool:
     return False
 
 
-def _stale_children(session: Session, service_ids: set[str], checked: dict) -> dict[str, list]:
+def _stale_children(session: Session, service_ids: set[str | None], checked: dict) -> dict[str, list]:
     """Rows that belong to a service sent whole but are missing from what was sent."""
     stale: dict[str, list] = {}
     ids = [i for i in service_ids if i]
     if not ids:
         return stale
     for table in SERVICE_CHILDREN:
-        model = ALL_TABLES[table][0]
+        model: Any = ALL_TABLES[table][0]  # a mapped class: its columns are attributes
         keep = {k[0] for k in checked[table]}
         for start in range(0, len(ids), 500):
             for obj in session.scalars(select(model).where(model.service_id.in_(ids[start : start + 500]))):
@@ -160,7 +161,7 @@ def apply(
     now = utcnow()
     owners = _existing_owners(session, checked) if only_new else set()
     stale = {} if only_new else _stale_children(session, batch.whole_services, checked)
-    touched: set[str] = set()
+    touched: set[str | None] = set()  # None: a row that belongs to no service
     for table, objs in stale.items():
         report.deleted[table] += len(objs)
         touched.update(getattr(obj, "service_id", None) or getattr(obj, "link_id", None) for obj in objs)
@@ -226,11 +227,11 @@ def apply(
     return report
 
 
-def _services_to_touch(session: Session, touched: set[str], checked: dict) -> list:
+def _services_to_touch(session: Session, touched: set[str | None], checked: dict) -> list:
     """The services whose parts changed, so that modified_after finds them (loaded before writing)."""
     given = {k[0] for k, v in checked["services"].items() if v.get("last_modified")}
     ids = list(touched - given - {None})
-    found = []
+    found: list[m.Service] = []
     for start in range(0, len(ids), 500):
         found.extend(session.scalars(select(m.Service).where(m.Service.id.in_(ids[start : start + 500]))))
     return found

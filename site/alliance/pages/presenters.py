@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any, cast
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -61,7 +62,11 @@ def home_sections() -> list[dict]:
     """The sections that exist on this site, as card parameters."""
     present = current_app.view_functions
     return [
-        {"href": url_for(endpoint, **values), "heading": str(heading), "description": str(description)}
+        {
+            "href": url_for(endpoint, **cast(dict[str, Any], values)),
+            "heading": str(heading),
+            "description": str(description),
+        }
         for endpoint, values, heading, description in HOME_SECTIONS
         if endpoint in present
     ]

@@ -45,7 +45,7 @@ def decide(
     item = get_item(session, survey_id, answer_id)
     if item is None:
         raise ModerationError("No such answer in this survey")
-    review = session.get(AnswerReview, answer_id)
+    review = session.get_one(AnswerReview, answer_id)
     spans = find_personal_data(item.text, item.lang)
     picked = [spans[index] for index in sorted(set(chosen or [])) if 0 <= index < len(spans)]
     if decision == "reject":

@@ -36,7 +36,9 @@ def offer_language(session: Session, survey_id: int, lang: str) -> None:
 
 
 def response_count(session: Session, survey_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey_id))
+    return (
+        session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey_id)) or 0
+    )
 
 
 def ensure_editable(session: Session, survey_id: int) -> None:

@@ -61,7 +61,7 @@ def normalise(text: str) -> str:
     Polish, Romanian and Slovak without them), Arabic-script letter variants unified, vowel marks and
     joiners removed, dashes as spaces, runs of spaces as one."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    kept = []
+    kept: list[str] = []
     for char in decomposed:
         if unicodedata.category(char) == "Mn" and kept and ord(kept[-1]) < 0x250:
             continue  # an accent on a Latin letter
