@@ -24,8 +24,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from run_gunicorn import fresh_postgres  # noqa: E402
 
-from alliance import create_app  # noqa: E402
-from alliance.directory import generator, import_read, import_write, places, search  # noqa: E402
+from alliance import create_app, places  # noqa: E402
+from alliance.directory import generator, import_read, import_write, search  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.search import index  # noqa: E402
 

@@ -7,16 +7,17 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
+from alliance import localities
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
 from alliance.backoffice.directory_forms import OrganizationForm, ServiceForm
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
-from alliance.directory import export, import_batch, import_read, import_write, localities, upkeep
+from alliance.directory import export, import_batch, import_read, import_write, upkeep
 from alliance.directory.models import Organization
 from alliance.extensions import db
 from alliance.inputs import parse_uuid
-from alliance.pages.presenters import page_number
+from alliance.pagination import page_number
 from alliance.progress import cut_short
 from alliance.uploads import accepts_upload
 

@@ -11,7 +11,7 @@ from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.moderation_forms import DecisionForm, ThemeForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.pages.presenters import page_number
+from alliance.pagination import page_number
 from alliance.surveys import decisions, moderation_terms, personal_data, review_queue, safeguarding, theming
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, select
 from sqlalchemy.orm import Session
 
+from alliance import localities
 from alliance.database import utcnow
-from alliance.directory import localities, oruk, schedules
+from alliance.directory import oruk, schedules
 from alliance.directory.import_batch import (
     ALL_TABLES,
     EMAIL_COLUMNS,
@@ -28,51 +30,67 @@ from alliance.inputs import DATABASE_INT_MAX, first_control, parse_uuid, web_add
 # Checking ------------------------------------------------------------------------------------
 
 
-def _coerce(column, raw: Any) -> Any:
-    """The column's Python value for `raw`; raises ValueError with a reader's message."""
-    kind = column.type
-    if raw is None:
-        return None
-    if isinstance(kind, Boolean):
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in ("true", "1", "yes"):
-            return True
-        if text in ("false", "0", "no"):
-            return False
-        raise ValueError("must be true or false")
-    if isinstance(kind, Integer):
-        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
-            raise ValueError("must be a whole number")
-        try:
-            number = int(str(raw).strip())
-        except ValueError:
-            raise ValueError("must be a whole number") from None
-        if abs(number) > DATABASE_INT_MAX:
-            raise ValueError(f"must be a whole number between -{DATABASE_INT_MAX} and {DATABASE_INT_MAX}")
-        return number
-    if isinstance(kind, Float):
-        if isinstance(raw, bool):
-            raise ValueError("must be a number")
-        try:
-            value = float(str(raw).strip())
-        except ValueError:
-            raise ValueError("must be a number") from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("must be a number")
-        return value
-    if isinstance(kind, DateTime):
-        try:
-            value = datetime.fromisoformat(str(raw).strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError("must be a date and time like 2026-01-31T09:00:00Z") from None
-        return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
-    if isinstance(kind, Date):
-        try:
-            return date.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise ValueError("must be a date like 2026-01-31") from None
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise ValueError("must be a whole number")
+    try:
+        number = int(str(raw).strip())
+    except ValueError:
+        raise ValueError("must be a whole number") from None
+    if abs(number) > DATABASE_INT_MAX:
+        raise ValueError(f"must be a whole number between -{DATABASE_INT_MAX} and {DATABASE_INT_MAX}")
+    return number
+
+
+def _float(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError("must be a number")
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise ValueError("must be a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("must be a number")
+    return value
+
+
+def _date_time(raw: Any) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(raw).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("must be a date and time like 2026-01-31T09:00:00Z") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def _date(raw: Any) -> date:
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValueError("must be a date like 2026-01-31") from None
+
+
+# Column types with their own reading, in the order they are tried; any other column holds text.
+_COERCERS: tuple[tuple[type, Callable[[Any], Any]], ...] = (
+    (Boolean, _boolean),
+    (Integer, _integer),
+    (Float, _float),
+    (DateTime, _date_time),
+    (Date, _date),
+)
+
+
+def _text(kind: Any, raw: Any) -> str:
     if not isinstance(raw, str):
         raise ValueError("must be text")
     text = raw.strip()
@@ -83,6 +101,17 @@ def _coerce(column, raw: Any) -> Any:
     if isinstance(kind, String) and kind.length and len(text) > kind.length:
         raise ValueError(f"must be {kind.length} characters or fewer")
     return text
+
+
+def _coerce(column, raw: Any) -> Any:
+    """The column's Python value for `raw`; raises ValueError with a reader's message."""
+    if raw is None:
+        return None
+    kind = column.type
+    for column_type, coerce in _COERCERS:
+        if isinstance(kind, column_type):
+            return coerce(raw)
+    return _text(kind, raw)
 
 
 def _check_row(table: str, row: Row, problems: list[Problem]) -> dict | None:
@@ -155,7 +184,7 @@ def _format_problem(table: str, column: str, value: Any) -> str | None:
 
 def _existing_keys(session: Session, table: str, keys: set) -> set:
     model, key = ALL_TABLES[table]
-    found = set()
+    found: set = set()
     if len(key) == 1:
         column = getattr(model, key[0])
         items = list(keys)

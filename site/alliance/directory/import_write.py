@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -166,65 +167,94 @@ def apply(
         report.deleted[table] += len(objs)
         touched.update(getattr(obj, "service_id", None) or getattr(obj, "link_id", None) for obj in objs)
     # Compare first (reads only): what to add, and which loaded rows change.
-    to_add: dict[str, list[Any]] = {}
-    to_update: dict[str, list[tuple[Any, dict, bool]]] = {}
+    plan = _Plan(stale=stale, touched=touched)
     for table, rows in checked.items():
-        model, _key = ALL_TABLES[table]
-        existing = _load_existing(session, table, list(rows))
-        for key, values in rows.items():
-            obj = existing.get(key)
-            if only_new and (obj is not None or _owned_by(table, values, owners)):
-                report.kept[table] += 1
-                continue
-            if obj is not None and not _differs(obj, values):
-                report.unchanged[table] += 1
-                continue
-            touched.add(
-                values.get("service_id") or (values.get("link_id") if table == "attributes" else None)
-            )
-            if obj is None:
-                report.created[table] += 1
-                if table == "services":
-                    report.services_created.append(values["name"])
-                    values.setdefault("last_modified", now)
-                to_add.setdefault(table, []).append(model(**values))
-            else:
-                report.updated[table] += 1
-                if table == "services":
-                    report.services_updated.append(values["name"])
-                to_update.setdefault(table, []).append(
-                    (obj, values, table == "services" and "last_modified" not in values)
-                )
+        _compare_table(session, table, rows, plan, report, owners if only_new else None, now)
         if rows and dry_run:
             say(f"{table}: {len(rows):,} rows compared")
     if dry_run:
         session.rollback()
         return report
     services_to_touch = _services_to_touch(session, touched, checked)
-    # Then write: the write lock is taken at the first statement below and released at the commit.
-    with session.no_autoflush:
-        for objs in stale.values():
-            for obj in objs:
-                session.delete(obj)
-        session.flush()
-        for table in ALL_TABLES:  # in order, so a row is written after the rows it refers to
-            for obj, values, stamp in to_update.get(table, []):
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                if stamp:
-                    obj.last_modified = now
-            session.add_all(to_add.get(table, []))
-            session.flush()
-            if checked[table]:
-                say(f"{table}: {len(checked[table]):,} rows compared and written")
-        for svc in services_to_touch:
-            svc.last_modified = now
+    _write(session, plan, checked, services_to_touch, now, say)
     if report.changed:
         from alliance.directory.search import directory_changed
 
         directory_changed(session)
     session.commit()
     return report
+
+
+@dataclass
+class _Plan:
+    """What a compared import will write: rows to delete, add and update, and the services touched."""
+
+    stale: dict[str, list]
+    touched: set[str | None]
+    to_add: dict[str, list[Any]] = field(default_factory=dict)
+    # (loaded row, new values, whether to stamp a service's last_modified)
+    to_update: dict[str, list[tuple[Any, dict, bool]]] = field(default_factory=dict)
+
+
+def _compare_table(
+    session: Session, table: str, rows: dict, plan: _Plan, report: Report, owners: set | None, now: datetime
+) -> None:
+    """Sort one table's checked rows into kept, unchanged, to add and to update. `owners` is given
+    only when seeding (only_new): rows the database has, or that belong to rows it has, are kept."""
+    model, _key = ALL_TABLES[table]
+    existing = _load_existing(session, table, list(rows))
+    for key, values in rows.items():
+        obj = existing.get(key)
+        if owners is not None and (obj is not None or _owned_by(table, values, owners)):
+            report.kept[table] += 1
+            continue
+        if obj is not None and not _differs(obj, values):
+            report.unchanged[table] += 1
+            continue
+        plan.touched.add(
+            values.get("service_id") or (values.get("link_id") if table == "attributes" else None)
+        )
+        if obj is None:
+            report.created[table] += 1
+            if table == "services":
+                report.services_created.append(values["name"])
+                values.setdefault("last_modified", now)
+            plan.to_add.setdefault(table, []).append(model(**values))
+        else:
+            report.updated[table] += 1
+            if table == "services":
+                report.services_updated.append(values["name"])
+            plan.to_update.setdefault(table, []).append(
+                (obj, values, table == "services" and "last_modified" not in values)
+            )
+
+
+def _write(
+    session: Session,
+    plan: _Plan,
+    checked: dict,
+    services_to_touch: list,
+    now: datetime,
+    say: Callable[[str], None],
+) -> None:
+    """Write a compared import: the write lock is taken at the first statement and held to the commit."""
+    with session.no_autoflush:
+        for objs in plan.stale.values():
+            for obj in objs:
+                session.delete(obj)
+        session.flush()
+        for table in ALL_TABLES:  # in order, so a row is written after the rows it refers to
+            for obj, values, stamp in plan.to_update.get(table, []):
+                for name, value in values.items():
+                    setattr(obj, name, value)
+                if stamp:
+                    obj.last_modified = now
+            session.add_all(plan.to_add.get(table, []))
+            session.flush()
+            if checked[table]:
+                say(f"{table}: {len(checked[table]):,} rows compared and written")
+        for svc in services_to_touch:
+            svc.last_modified = now
 
 
 def _services_to_touch(session: Session, touched: set[str | None], checked: dict) -> list:

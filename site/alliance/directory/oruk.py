@@ -15,8 +15,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, selectinload
 
+from alliance import places
 from alliance.directory import models as m
-from alliance.directory import places
 
 VERSION = "3.0"
 PROFILE = "https://openreferraluk.org/specifications/3.0"

@@ -14,8 +14,8 @@ from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from alliance import i18n
-from alliance.directory import localities, schedules
+from alliance import i18n, localities
+from alliance.directory import schedules
 from alliance.directory.search import DISTANCES, Results
 from alliance.inputs import web_address
 

@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from alliance import places
 from alliance.database import utcnow
-from alliance.directory import import_batch, import_write, oruk, places, schedules
+from alliance.directory import import_batch, import_write, oruk, schedules
 from alliance.directory import models as m
 from alliance.inputs import web_address
 

@@ -83,14 +83,6 @@ SECTION_LABELS = {
 SECTION_HUBS = {"screening": "screening", "symptoms": "symptoms"}
 
 
-def page_number(raw: str | None) -> int:
-    """A page number from the query string; anything odd means page 1, never an error."""
-    try:
-        return max(1, min(int(raw or 1), 1000))
-    except ValueError:
-        return 1
-
-
 def page_view(page) -> dict:
     """What the page template needs beyond the page itself: breadcrumbs, dates, notices, links."""
     from flask_babel import format_date

@@ -9,7 +9,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from alliance.surveys import answering, equality, reading, submission
+from alliance.surveys import answering, equality, question_kinds, reading
 from alliance.surveys.reading import QuestionView, SurveyView
 
 
@@ -101,7 +101,7 @@ def _choice_items(question: QuestionView, values: dict, errors: dict) -> list[di
 
 def _question_params(question: QuestionView, heading: bool, values: dict, errors: dict) -> dict:
     error = errors.get(question.key)
-    label = {"text": question.text}
+    label: dict[str, object] = {"text": question.text}
     if heading:
         label.update({"isPageHeading": True, "size": "l"})
     else:
@@ -116,7 +116,7 @@ def _question_params(question: QuestionView, heading: bool, values: dict, errors
     kind = question.kind
     if kind in ("single", "rating", "yes_no", "multiple"):
         # The first item takes the id itself (the error summary links to it), so the group has none.
-        params = {
+        params: dict[str, object] = {
             "idPrefix": common.pop("id"),
             **common,
             "fieldset": {"legend": label},
@@ -226,7 +226,7 @@ def _answer_text(question: QuestionView, answers: dict) -> Markup:
         lines = []
         for key in value:
             text = question.option_text(key)
-            other = answers.get(f"{question.key}.other") if submission._is_other(question, key) else None
+            other = answers.get(f"{question.key}.other") if question_kinds.is_other(question, key) else None
             lines.append(escape(f"{text}: {other}" if other else text))
         return Markup("<br>").join(lines)
     if question.kind == "ranking":

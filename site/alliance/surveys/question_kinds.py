@@ -1,18 +1,21 @@
-"""Survey question kinds: for each kind in QUESTION_KINDS, how a submitted form is validated into an answer.
+"""Survey question kinds: for each kind in QUESTION_KINDS, how a submitted form is validated into an
+answer, and how an answer is stored as Answer rows.
 
-`validate_question` asks the registry; a kind missing from it is refused, and a unit test checks that
-every kind in QUESTION_KINDS has a validator.
+`validate_question` and `answer_rows` ask the registries; a kind missing from them is refused, and unit
+tests check that every kind in QUESTION_KINDS is in each.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 
 from alliance.dates import DateError, parse_date_parts
-from alliance.directory.places import PostcodeError, outcode
+from alliance.places import PostcodeError, outcode
+from alliance.surveys.models import Answer
 from alliance.surveys.reading import DEFAULT_SHORT_TEXT, QuestionView, SurveyError
 
 Form = dict[str, list[str]]
@@ -143,3 +146,57 @@ def validate_question(question: QuestionView, form: Form) -> Result:
     if validator is None:
         raise SurveyError(f"unknown question kind {question.kind}")
     return validator(question, form)
+
+
+def is_other(question: QuestionView, key: str) -> bool:
+    """Whether `key` is the question's "other, please say" option."""
+    return any(option.key == key and option.is_other for option in question.options)
+
+
+# How an answer is stored: option keys in option_key, the text or number or date in value.
+Storer = Callable[[QuestionView, object, dict], list[Answer]]
+
+
+def _store_choices(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    other = answers.get(f"{question.key}.other", "")
+    return [
+        Answer(question_id=question.id, option_key=option, value=other if is_other(question, option) else "")
+        for option in cast(list, value)
+    ]
+
+
+def _store_ranking(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    return [
+        Answer(question_id=question.id, option_key=option, value=str(rank))
+        for rank, option in enumerate(cast(list, value), start=1)
+    ]
+
+
+def _store_choice(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    return [Answer(question_id=question.id, option_key=value, value="")]
+
+
+def _store_value(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    return [Answer(question_id=question.id, value=str(value))]
+
+
+STORERS: dict[str, Storer] = {
+    "single": _store_choice,
+    "multiple": _store_choices,
+    "rating": _store_value,
+    "yes_no": _store_choice,
+    "short_text": _store_value,
+    "long_text": _store_value,
+    "number": _store_value,
+    "date": _store_value,
+    "outcode": _store_value,
+    "ranking": _store_ranking,
+}
+
+
+def answer_rows(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    """The Answer rows that store one question's answer; `answers` holds its "other" text, if any."""
+    storer = STORERS.get(question.kind)
+    if storer is None:
+        raise SurveyError(f"unknown question kind {question.kind}")
+    return storer(question, value, answers)

@@ -16,18 +16,15 @@ from sqlalchemy.orm import Session
 
 from alliance.surveys import equality, review_queue
 from alliance.surveys.answering import first_unanswered_page, prune
-from alliance.surveys.models import (
-    Answer,
-    EqualityResponse,
-    Response,
-)
+from alliance.surveys.models import EqualityResponse, Response, Survey
+from alliance.surveys.question_kinds import answer_rows
 from alliance.surveys.reading import (
     REFERENCE_ALPHABET,
     TOKEN,
     AnswersIncomplete,
-    QuestionView,
     SurveyClosed,
     SurveyError,
+    SurveyView,
     current_survey,
     load_survey,
 )
@@ -74,6 +71,30 @@ def find_submitted(session: Session, token: str) -> str | None:
     return session.scalar(select(Response.reference).where(Response.token == token))
 
 
+def _new_response(
+    survey: Survey, view: SurveyView, answers: dict, token: str, lang: str, now: datetime, content_dir: Path
+) -> Response:
+    """A response with a new reference and a row for each answer (not yet added to the session)."""
+    response = Response(
+        survey_id=survey.id,
+        survey_version=survey.version,
+        reference=_reference(),
+        token=token,
+        lang=lang,
+        submitted_at=now,
+    )
+    locality = None
+    for question in view.questions():
+        value = answers.get(question.key)
+        if value is None:
+            continue
+        if question.kind == "outcode":
+            locality = locality_for(value, content_dir)
+        response.answers.extend(answer_rows(question, value, answers))
+    response.locality = locality
+    return response
+
+
 def submit(
     session: Session,
     slug: str,
@@ -108,38 +129,10 @@ def submit(
     if missing is not None:
         raise AnswersIncomplete(missing)
     monitoring = equality.clean(equality_answers)
-    locality = None
     for attempt in range(3):
-        response = Response(
-            survey_id=survey.id,
-            survey_version=survey.version,
-            reference=_reference(),
-            token=token,
-            lang=lang,
-            submitted_at=now,
-        )
+        response = _new_response(survey, view, answers, token, lang, now, content_dir)
         if monitoring:
             response.monitoring_id = secrets.token_hex(16)
-        for question in view.questions():
-            value = answers.get(question.key)
-            if value is None:
-                continue
-            if question.kind == "outcode":
-                locality = locality_for(value, content_dir)
-            if question.kind == "multiple":
-                for option in value:
-                    text = answers.get(f"{question.key}.other", "") if _is_other(question, option) else ""
-                    response.answers.append(Answer(question_id=question.id, option_key=option, value=text))
-            elif question.kind == "ranking":
-                for rank, option in enumerate(value, start=1):
-                    response.answers.append(
-                        Answer(question_id=question.id, option_key=option, value=str(rank))
-                    )
-            elif question.kind in ("single", "yes_no"):
-                response.answers.append(Answer(question_id=question.id, option_key=value, value=""))
-            else:
-                response.answers.append(Answer(question_id=question.id, value=str(value)))
-        response.locality = locality
         session.add(response)
         if monitoring:
             session.add(
@@ -168,7 +161,3 @@ def submit(
             if attempt == 2:
                 raise
     raise SurveyError("could not store the response")  # pragma: no cover - the loop returns or raises
-
-
-def _is_other(question: QuestionView, key: str) -> bool:
-    return any(option.key == key and option.is_other for option in question.options)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance.directory import import_read, import_write, places
+from alliance import places
+from alliance.directory import import_read, import_write
 from alliance.directory.seed import seed_directory
 
 ROOT = Path(__file__).resolve().parents[3]
