@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from alliance.surveys import answering, equality, question_kinds, reading
 from alliance.surveys.reading import QuestionView, SurveyView
@@ -214,34 +212,6 @@ def page_questions(view: SurveyView, number: int, answers: dict, values: dict, e
     ]
 
 
-def _answer_text(question: QuestionView, answers: dict) -> Markup:
-    value = answers.get(question.key)
-    if value in (None, "", []):
-        return Markup(escape(_l("Not answered")))
-    if question.kind == "yes_no":
-        return Markup(escape(_l("Yes") if value == "yes" else _l("No")))
-    if question.kind == "single":
-        return Markup(escape(question.option_text(value)))
-    if question.kind == "multiple":
-        lines = []
-        for key in value:
-            text = question.option_text(key)
-            other = answers.get(f"{question.key}.other") if question_kinds.is_other(question, key) else None
-            lines.append(escape(f"{text}: {other}" if other else text))
-        return Markup("<br>").join(lines)
-    if question.kind == "ranking":
-        return Markup("<br>").join(
-            escape(f"{rank}. {question.option_text(key)}") for rank, key in enumerate(value, start=1)
-        )
-    if question.kind == "date":
-        return Markup(escape(format_date(date.fromisoformat(value), "long")))
-    if question.kind == "outcode":
-        return Markup('<span dir="ltr">{}</span>').format(value)
-    if question.kind == "long_text":
-        return Markup("<br>").join(escape(line) for line in value.splitlines())
-    return Markup(escape(value))
-
-
 def summary_rows(view: SurveyView, answers: dict, change_url=None) -> list[dict]:
     """One row per answered question; `change_url(page)` is where its "Change" link goes."""
     answers = answering.prune(view, answers)
@@ -257,7 +227,7 @@ def summary_rows(view: SurveyView, answers: dict, change_url=None) -> list[dict]
         rows.append(
             {
                 "key": {"text": question.text},
-                "value": {"html": _answer_text(question, answers)},
+                "value": {"html": question_kinds.answer_text(question, answers)},
                 "actions": {
                     "items": [
                         {

@@ -1,7 +1,7 @@
 """Survey question kinds: for each kind in QUESTION_KINDS, how a submitted form is validated into an
-answer, and how an answer is stored as Answer rows.
+answer, how an answer is stored as Answer rows, and how it reads on the check-your-answers page.
 
-`validate_question` and `answer_rows` ask the registries; a kind missing from them is refused, and unit
+`validate_question`, `answer_rows` and `answer_text` ask the registries; a kind missing from them is refused, and unit
 tests check that every kind in QUESTION_KINDS is in each.
 """
 
@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import cast
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from alliance.dates import DateError, parse_date_parts
 from alliance.places import PostcodeError, outcode
@@ -200,3 +203,68 @@ def answer_rows(question: QuestionView, value: object, answers: dict) -> list[An
     if storer is None:
         raise SurveyError(f"unknown question kind {question.kind}")
     return storer(question, value, answers)
+
+
+# How an answer reads on the check-your-answers page (HTML: text is escaped, lines joined with <br>).
+Shower = Callable[[QuestionView, object, dict], Markup]
+
+
+def _show_yes_no(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(_l("Yes") if value == "yes" else _l("No")))
+
+
+def _show_choice(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(question.option_text(str(value))))
+
+
+def _show_choices(question: QuestionView, value: object, answers: dict) -> Markup:
+    lines = []
+    for key in cast(list, value):
+        text = question.option_text(key)
+        other = answers.get(f"{question.key}.other") if is_other(question, key) else None
+        lines.append(escape(f"{text}: {other}" if other else text))
+    return Markup("<br>").join(lines)
+
+
+def _show_ranking(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup("<br>").join(
+        escape(f"{rank}. {question.option_text(key)}") for rank, key in enumerate(cast(list, value), start=1)
+    )
+
+
+def _show_date(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(format_date(date.fromisoformat(str(value)), "long")))
+
+
+def _show_outcode(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup('<span dir="ltr">{}</span>').format(value)
+
+
+def _show_lines(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup("<br>").join(escape(line) for line in str(value).splitlines())
+
+
+def _show_value(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(value))
+
+
+SHOWERS: dict[str, Shower] = {
+    "single": _show_choice,
+    "multiple": _show_choices,
+    "rating": _show_value,
+    "yes_no": _show_yes_no,
+    "short_text": _show_value,
+    "long_text": _show_lines,
+    "number": _show_value,
+    "date": _show_date,
+    "outcode": _show_outcode,
+    "ranking": _show_ranking,
+}
+
+
+def answer_text(question: QuestionView, answers: dict) -> Markup:
+    """One answer as it reads on the check-your-answers page."""
+    value = answers.get(question.key)
+    if value in (None, "", []):
+        return Markup(escape(_l("Not answered")))
+    return SHOWERS.get(question.kind, _show_value)(question, value, answers)

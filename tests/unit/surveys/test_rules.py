@@ -13,7 +13,7 @@ from alliance.surveys.answering import (
     visible_pages,
 )
 from alliance.surveys.models import QUESTION_KINDS
-from alliance.surveys.question_kinds import STORERS, VALIDATORS, answer_rows, validate_question
+from alliance.surveys.question_kinds import SHOWERS, STORERS, VALIDATORS, answer_rows, validate_question
 from alliance.surveys.reading import OptionView, QuestionView, SurveyError, SurveyView
 
 
@@ -117,8 +117,9 @@ def test_a_question_of_a_kind_the_registry_does_not_know_is_refused_rather_than_
         validate_question(q("s", "slider", 1), {"s": ["3"]})
 
 
-def test_every_question_kind_a_survey_may_use_has_a_way_to_be_stored():
+def test_every_question_kind_a_survey_may_use_has_a_way_to_be_stored_and_shown_for_checking():
     assert set(STORERS) == set(QUESTION_KINDS)
+    assert set(SHOWERS) == set(QUESTION_KINDS)
 
 
 def test_a_ranking_is_stored_as_one_row_per_option_with_its_place_and_other_text_only_on_other():
