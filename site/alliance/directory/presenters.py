@@ -14,7 +14,7 @@ from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from alliance import i18n, localities
+from alliance import localities
 from alliance.directory import schedules
 from alliance.directory.search import DISTANCES, Results
 from alliance.inputs import web_address
@@ -317,10 +317,6 @@ def page_links(results: Results | None, args: dict) -> dict:
     if results.page < results.pages:
         links["next"] = url_for(endpoint, **{**(request.view_args or {}), **args, "page": results.page + 1})
     return links
-
-
-def current_lang() -> str:
-    return i18n.current().code
 
 
 def localised_service(session, service, lang: str) -> tuple[str, str, bool]:

@@ -212,7 +212,3 @@ def services_for(session: Session, locality: str) -> list[GeneticsService]:
     """The services one locality uses, clinical genetics first."""
     query = select(GeneticsService).where(GeneticsService.locality == locality)
     return list(session.scalars(query.order_by(GeneticsService.order, GeneticsService.key)))
-
-
-def localities_with_services(session: Session) -> set[str]:
-    return set(session.scalars(select(GeneticsService.locality).distinct()))

@@ -581,7 +581,3 @@ def translation_status(session: Session, languages: list[str]) -> list[dict]:
             status = "current" if origin == english[slug] else "out-of-date"
             rows.append({"slug": slug, "lang": lang, "status": status, "review_status": review})
     return rows
-
-
-def revision_count(session: Session) -> int:
-    return session.scalar(select(func.count(PageRevision.id))) or 0
