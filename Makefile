@@ -87,9 +87,10 @@ chromium: ## Install Debian's Chromium for the browser tests when it is missing
 test: setup chromium ## Run the whole suite: unit, integration (SQLite; PostgreSQL when TEST_DATABASE_URL is set), browser
 	$(BIN)/python -m pytest
 
-lint: install ## ruff, ruff format --check, deptry (declared = imported dependencies), translation checks
+lint: install ## ruff, ruff format --check, mypy (services and presenters), deptry, translation checks
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest -q tests/unit/test_translations.py
 

@@ -100,7 +100,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.pages import search as page_search
     from alliance.pages import services as page_services
     from alliance.pages.views import bp as pages_bp
-    from alliance.surveys.services import seed_surveys
+    from alliance.surveys.seeding import seed_surveys
     from alliance.surveys.views import bp as surveys_bp
     from alliance.trials.services import seed_trials
     from alliance.trials.views import bp as trials_bp

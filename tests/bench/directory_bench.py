@@ -24,8 +24,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from run_gunicorn import fresh_postgres  # noqa: E402
 
-from alliance import create_app  # noqa: E402
-from alliance.directory import generator, importer, places, search  # noqa: E402
+from alliance import create_app, places  # noqa: E402
+from alliance.directory import generator, import_read, import_write, search  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 from alliance.search import index  # noqa: E402
 
@@ -71,7 +71,7 @@ def run(label: str, url: str, feed_path: Path, work: Path, repeat: int) -> None:
         session = db.session
         start = time.perf_counter()
         # The benchmark loads more than an SQLite site would take alongside other writers.
-        report = importer.apply(session, importer.read_path(feed_path), sqlite_max_rows=sys.maxsize)
+        report = import_write.apply(session, import_read.read_path(feed_path), sqlite_max_rows=sys.maxsize)
         assert report.ok, report.lines()[:10]
         loaded = time.perf_counter() - start
         start = time.perf_counter()

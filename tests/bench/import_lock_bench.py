@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 from sqlalchemy import event  # noqa: E402
 
 from alliance import create_app  # noqa: E402
-from alliance.directory import generator, importer  # noqa: E402
+from alliance.directory import generator, import_read, import_write  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -43,10 +43,10 @@ def once(feed_path: Path, work: Path) -> tuple[int, float, float]:
             if not first_write and statement.lstrip().upper().startswith(WRITES):
                 first_write.append(time.perf_counter())
 
-        batch = importer.read_path(feed_path)
+        batch = import_read.read_path(feed_path)
         rows = sum(len(r) for r in batch.rows.values())
         start = time.perf_counter()
-        report = importer.apply(db.session, batch, sqlite_max_rows=sys.maxsize)
+        report = import_write.apply(db.session, batch, sqlite_max_rows=sys.maxsize)
         end = time.perf_counter()
         assert report.ok, report.lines()[:5]
         db.engine.dispose()

@@ -38,7 +38,7 @@ from survey_export_bench import populate  # noqa: E402
 
 from alliance import create_app  # noqa: E402
 from alliance.extensions import db  # noqa: E402
-from alliance.surveys import moderation  # noqa: E402
+from alliance.surveys import review_queue  # noqa: E402
 from alliance.surveys.models import Answer, AnswerReview, Question  # noqa: E402
 from tests.factories import make_staff  # noqa: E402
 from tests.integration.backoffice.conftest import signed_in_client  # noqa: E402
@@ -86,7 +86,7 @@ def main() -> None:
             .where(Answer.question_id == one_change, Answer.response_id % 50 == 0)
             .values(value="I am scared and nobody is helping me at home")
         )
-        moderation.sync_queue(db.session, survey_id)
+        review_queue.sync_queue(db.session, survey_id)
         db.session.commit()
         reviews = db.session.scalar(select(func.count()).select_from(AnswerReview))
         urgent = db.session.scalar(select(func.count()).where(AnswerReview.urgent))

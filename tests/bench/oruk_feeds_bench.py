@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 from run_gunicorn import fresh_postgres  # noqa: E402
 
 from alliance import create_app  # noqa: E402
-from alliance.directory import generator, importer  # noqa: E402
+from alliance.directory import generator, import_read, import_write  # noqa: E402
 from alliance.extensions import db  # noqa: E402
 
 VARIANTS = [
@@ -73,7 +73,7 @@ def run(label: str, url: str, feed_path: Path, work: Path, variants: list[str]) 
     with app.app_context():
         db.upgrade()
         start = time.perf_counter()
-        report = importer.apply(db.session, importer.read_path(feed_path))
+        report = import_write.apply(db.session, import_read.read_path(feed_path))
         assert report.ok, report.lines()[:10]
         print(
             f"\n{label}: imported {report.created['services']} services in {time.perf_counter() - start:.1f}s"

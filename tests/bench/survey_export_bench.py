@@ -30,7 +30,7 @@ from run_gunicorn import fresh_postgres  # noqa: E402
 
 from alliance import create_app  # noqa: E402
 from alliance.extensions import db  # noqa: E402
-from alliance.surveys import exports, reports, services  # noqa: E402
+from alliance.surveys import exports, reports, seeding  # noqa: E402
 from alliance.surveys.models import Answer, EqualityResponse, Question, Response, Survey  # noqa: E402
 
 CONNECTIONS = ["patient", "carer", "family", "public", "professional"]
@@ -39,7 +39,7 @@ RANKED = ["close", "quick", "explained", "support", "choices"]
 
 
 def populate(session, count: int) -> int:
-    services.seed_surveys(session, ROOT / "content")
+    seeding.seed_surveys(session, ROOT / "content")
     survey_id = session.scalar(select(Survey.id))
     q = {row.key: row.id for row in session.scalars(select(Question).where(Question.survey_id == survey_id))}
     rng = random.Random(1)

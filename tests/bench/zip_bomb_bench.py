@@ -5,7 +5,7 @@
 Builds a zip holding one services.csv that unpacks to `unpacked-mb` megabytes (a header and then one
 long run of spaces, about 1,000 times smaller zipped), then, each in its own process so the peak memory
 (ru_maxrss) is that step's alone:
-- new, honest header: `importer.read_upload` with the limit, the header's size over the limit;
+- new, honest header: `import_read.read_upload` with the limit, the header's size over the limit;
 - new, lying header: the same zip with its headers claiming 1,000 bytes (bytes are counted as read);
 - new, under the header: a zip claiming less than the limit whose real content is larger (bytes counted);
 - old: what the importer did before, `archive.read(name).decode("utf-8")` of every CSV member.
@@ -53,7 +53,7 @@ def build(path: Path, unpacked: int, claimed: int | None = None) -> None:
 
 def step(kind: str, path: str, limit: int) -> None:
     """Run in a child process: one read, then 'seconds peak_mb outcome' on stdout."""
-    from alliance.directory import importer
+    from alliance.directory import import_batch, import_read
 
     data = Path(path).read_bytes()
     started = time.perf_counter()
@@ -63,9 +63,9 @@ def step(kind: str, path: str, limit: int) -> None:
         outcome = f"read {sum(len(t) for t in texts.values()) / MB:,.0f} MB of text"
     else:
         try:
-            importer.read_upload("bomb.zip", data, limit)
+            import_read.read_upload("bomb.zip", data, limit)
             outcome = "read"
-        except importer.ImportFileError as error:
+        except import_batch.ImportFileError as error:
             outcome = f"refused: {error}"
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from alliance.extensions import db
-from alliance.surveys import services
+from alliance.surveys import submission
 from alliance.surveys.models import AnswerReview, Response, Survey
 from tests.browser.conftest import AXE_TAGS, sign_in_with_a_code
 from tests.browser.test_survey_builder import when_i_add_a_question
@@ -163,7 +163,7 @@ def test_a_survey_from_building_to_retention(browser, live_app, live_server, peo
         content = live_app.config["CONTENT_DIR"]
         for number in range(11):
             answers = {"q1": "no" if number < 3 else "yes"}
-            services.submit(db.session, SLUG, "en", services.new_token(), answers, {}, content)
+            submission.submit(db.session, SLUG, "en", submission.new_token(), answers, {}, content)
     lead.goto(f"{live_server}/backoffice/surveys/{survey_id}/report")
     check(lead, "report")
     table = lead.locator("table", has_text="Have you had treatment in the unit?").first

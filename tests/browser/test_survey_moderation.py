@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from alliance.extensions import db
-from alliance.surveys import moderation, services
+from alliance.surveys import submission, theming
 from alliance.surveys.models import Answer, AnswerReview, AnswerTheme, Survey
 from tests.browser.conftest import sign_in_with_a_code
 from tests.factories import StaffUserFactory
@@ -28,7 +28,7 @@ def moderation_setup(live_app):
         now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
         for text, key in ((PHONE_ANSWER, "tell_us_more"), (URGENT_ANSWER, "one_change")):
             answers = {"connection": "public", "barriers": ["transport"], key: text}
-            services.submit(db.session, SLUG, "en", services.new_token(), answers, {}, content, now=now)
+            submission.submit(db.session, SLUG, "en", submission.new_token(), answers, {}, content, now=now)
         survey_id = db.session.scalar(select(Survey.id).where(Survey.slug == SLUG))
         return {"email": user.email, "secret": user.totp_secret, "survey_id": survey_id}
 
@@ -98,6 +98,6 @@ def test_a_moderator_redacts_a_phone_number_approves_the_rest_and_tags_a_theme(
         tagged = db.session.scalars(
             select(AnswerTheme.theme_id).where(AnswerTheme.answer_id == answer_id)
         ).all()
-        assert [theme.code for theme in moderation.themes(db.session, survey_id) if theme.id in tagged] == [
+        assert [theme.code for theme in theming.themes(db.session, survey_id) if theme.id in tagged] == [
             "staff-kindness"
         ]

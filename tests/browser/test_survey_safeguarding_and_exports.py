@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from alliance.extensions import db
-from alliance.surveys import services
+from alliance.surveys import submission
 from alliance.surveys.models import Survey
 from tests.browser.conftest import sign_in_with_a_code
 from tests.factories import StaffUserFactory
@@ -71,7 +71,7 @@ def test_a_moderator_redacts_a_name_and_a_phone_number_and_no_download_carries_t
         answers = {"connection": "public", "barriers": ["transport"], "tell_us_more": PERSONAL}
         when = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
         content = live_app.config["CONTENT_DIR"]
-        services.submit(db.session, SLUG, "en", services.new_token(), answers, {}, content, now=when)
+        submission.submit(db.session, SLUG, "en", submission.new_token(), answers, {}, content, now=when)
         survey_id = db.session.scalar(select(Survey.id).where(Survey.slug == SLUG))
     staff = a_member_of_staff(live_app, "redact.export.browser@example.nhs.uk", "administrator")
     given_i_am_signed_in(page, live_server, staff)

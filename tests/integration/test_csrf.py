@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from alliance.accounts.models import AuditEvent
 from alliance.directory.models import Service
 from alliance.extensions import csrf, limiter
-from alliance.surveys import services
+from alliance.surveys import seeding
 from alliance.surveys.models import Draft, Response
 from tests.integration.surveys.conftest import CONTENT, ENGLISH_ANSWERS, SLUG, TOKEN, answer_all
 
@@ -60,7 +60,7 @@ def test_the_only_csrf_exemptions_are_the_documented_ones(app):
 @pytest.fixture
 def survey(app, session):
     limiter.reset()
-    services.seed_surveys(session, CONTENT)
+    seeding.seed_surveys(session, CONTENT)
     return SLUG
 
 

@@ -155,7 +155,7 @@ def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int, hash_len
 
 
 def set_password(session: Session, user_id: int, password: str, hasher: PasswordHasher) -> None:
-    user = session.get(StaffUser, user_id)
+    user = session.get_one(StaffUser, user_id)
     problem = password_problem(password, user.email)
     if problem:
         raise AccountError(problem)
@@ -167,7 +167,7 @@ def set_roles(session: Session, user_id: int, roles: list[str]) -> None:
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise AccountError(f"Unknown roles: {', '.join(sorted(unknown))}")
-    session.get(StaffUser, user_id).roles = " ".join(r for r in ROLES if r in roles)
+    session.get_one(StaffUser, user_id).roles = " ".join(r for r in ROLES if r in roles)
 
 
 # --- Lockout ---------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def is_locked_out(
                 LoginFailure.key == failure_key, LoginFailure.created_at >= since
             )
         )
-        if count >= limit:
+        if (count or 0) >= limit:
             return True
     return False
 
@@ -241,7 +241,8 @@ def _matching_step(secret: str, code: str, now: datetime | None = None) -> int |
 def _claim(session: Session, statement) -> bool:
     """Run a conditional UPDATE; it claimed the code when it changed a row. The database decides, so
     of any number of concurrent requests with the same code exactly one gets a row."""
-    claimed = session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    claimed = result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
     session.expire_all()
     return claimed
 
@@ -469,7 +470,7 @@ def use_reset_token(session: Session, token: str, password: str, hasher: Passwor
     expired = AccountError("This link has expired or has already been used. Ask for a new one")
     if row is None:
         raise expired
-    problem = password_problem(password, session.get(StaffUser, row.user_id).email)
+    problem = password_problem(password, session.get_one(StaffUser, row.user_id).email)
     if problem:
         raise AccountError(problem)
     user_id = row.user_id

@@ -8,8 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from alliance import places
 from alliance.backoffice.forms import email_field, phone_field, website_field
-from alliance.directory import places, schedules
+from alliance.directory import schedules
 from alliance.directory.upkeep import DAYS, STATUSES
 from alliance.forms import (
     CheckboxesField,

@@ -7,16 +7,17 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
+from alliance import localities
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
 from alliance.backoffice.directory_forms import OrganizationForm, ServiceForm
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
-from alliance.directory import importer, localities, upkeep
+from alliance.directory import export, import_batch, import_read, import_write, upkeep
 from alliance.directory.models import Organization
 from alliance.extensions import db
 from alliance.inputs import parse_uuid
-from alliance.pages.presenters import page_number
+from alliance.pagination import page_number
 from alliance.progress import cut_short
 from alliance.uploads import accepts_upload
 
@@ -153,15 +154,17 @@ def directory_import():
             errors.append("Choose a .json, .csv or .zip file to import")
         else:
             try:
-                batch = importer.read_upload(
+                batch = import_read.read_upload(
                     upload.filename, upload.read(), current_app.config["IMPORT_UNZIPPED_MAX_BYTES"]
                 )
-            except importer.ImportFileError as error:
+            except import_batch.ImportFileError as error:
                 errors.append(f"The file cannot be read: {error}")
             else:
-                report = importer.apply(db.session, batch, dry_run=dry_run)
+                report = import_write.apply(db.session, batch, dry_run=dry_run)
                 errors.extend(
-                    cut_short([str(problem) for problem in report.problems], importer.LINES_SHOWN, indent="")
+                    cut_short(
+                        [str(problem) for problem in report.problems], import_batch.LINES_SHOWN, indent=""
+                    )
                 )
                 if not report.problems and not dry_run:
                     accounts.audit(
@@ -181,7 +184,7 @@ def directory_import():
 @bp.get("/directory/export.zip")
 @auth.requires("directory.manage")
 def directory_export():
-    data = importer.export_csv(db.session)
+    data = export.export_csv(db.session)
     accounts.audit(db.session, "directory.export", auth.current_staff(), format="csv")
     db.session.commit()
     return Response(

@@ -11,12 +11,12 @@ from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.moderation_forms import DecisionForm, ThemeForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.pages.presenters import page_number
-from alliance.surveys import moderation
+from alliance.pagination import page_number
+from alliance.surveys import decisions, moderation_terms, personal_data, review_queue, safeguarding, theming
 
 
 def _survey_title_or_404(survey_id: int) -> str:
-    title = moderation.survey_title(db.session, survey_id)
+    title = review_queue.survey_title(db.session, survey_id)
     if title is None:
         abort(404)
     return title
@@ -32,8 +32,8 @@ def _direction(lang: str) -> str:
 def moderation_overview():
     return render_template(
         "backoffice/moderation.html",
-        surveys=moderation.overview(db.session),
-        instructions=moderation.instructions(),
+        surveys=review_queue.overview(db.session),
+        instructions=safeguarding.instructions(),
     )
 
 
@@ -42,9 +42,9 @@ def moderation_overview():
 def survey_moderation(survey_id: int):
     title = _survey_title_or_404(survey_id)
     status = request.args.get("status", "pending")
-    if status not in moderation.STATUSES:
+    if status not in moderation_terms.STATUSES:
         status = "pending"
-    found = moderation.queue_page(db.session, survey_id, status, page_number(request.args.get("page")))
+    found = review_queue.queue_page(db.session, survey_id, status, page_number(request.args.get("page")))
     return render_template(
         "backoffice/moderation_queue.html",
         survey_id=survey_id,
@@ -53,17 +53,17 @@ def survey_moderation(survey_id: int):
         found=found,
         urgent=[item for item in found.items if item.urgent],
         others=[item for item in found.items if not item.urgent],
-        instructions=moderation.instructions(),
-        concern_label=moderation.concern_label,
-        labels=moderation.PII_LABELS,
+        instructions=safeguarding.instructions(),
+        concern_label=safeguarding.concern_label,
+        labels=moderation_terms.PII_LABELS,
     )
 
 
-def _current_decision(item: moderation.QueueItem) -> str | None:
+def _current_decision(item: review_queue.QueueItem) -> str | None:
     if item.status == "rejected":
         return "reject"
     if item.status == "approved":
-        return "redact" if moderation.REDACTED in (item.published or "") else "approve"
+        return "redact" if moderation_terms.REDACTED in (item.published or "") else "approve"
     return None
 
 
@@ -71,11 +71,11 @@ def _current_decision(item: moderation.QueueItem) -> str | None:
 @auth.requires("moderation")
 def moderate_answer(survey_id: int, answer_id: int):
     title = _survey_title_or_404(survey_id)
-    item = moderation.get_item(db.session, survey_id, answer_id)
+    item = review_queue.get_item(db.session, survey_id, answer_id)
     if item is None:
         abort(404)
-    spans = moderation.find_personal_data(item.text, item.lang)
-    themes = moderation.themes(db.session, survey_id)
+    spans = personal_data.find_personal_data(item.text, item.lang)
+    themes = theming.themes(db.session, survey_id)
     data = None
     if request.method == "GET":
         data = {
@@ -89,7 +89,7 @@ def moderate_answer(survey_id: int, answer_id: int):
     if form.validate_on_submit():
         staff = auth.current_staff()
         try:
-            decided = moderation.decide(
+            decided = decisions.decide(
                 db.session,
                 survey_id,
                 answer_id,
@@ -98,11 +98,11 @@ def moderate_answer(survey_id: int, answer_id: int):
                 [int(n) for n in form.redact.data or []],
                 form.text.data,
             )
-        except moderation.ModerationError as error:
+        except moderation_terms.ModerationError as error:
             db.session.rollback()
             getattr(form, error.field or "decision").errors.append(str(error))
         else:
-            added, removed = moderation.set_answer_themes(
+            added, removed = theming.set_answer_themes(
                 db.session, survey_id, answer_id, [int(n) for n in form.themes.data or []]
             )
             # The audit records the decision, never the answer's text.
@@ -128,11 +128,11 @@ def moderate_answer(survey_id: int, answer_id: int):
         form=form,
         title=title,
         item=item,
-        pieces=moderation.segments(item.text, spans),
+        pieces=personal_data.segments(item.text, spans),
         direction=_direction(item.lang),
         language=i18n.REGISTRY.get(item.lang),
-        instructions=moderation.instructions(),
-        concern_label=moderation.concern_label,
+        instructions=safeguarding.instructions(),
+        concern_label=safeguarding.concern_label,
     ), status
 
 
@@ -152,16 +152,16 @@ def survey_themes(survey_id: int):
             theme_id = request.form.get("theme_id", type=int) or 0
             try:
                 if action == "add":
-                    theme = moderation.add_theme(db.session, survey_id, form.code.data, form.label.data)
+                    theme = theming.add_theme(db.session, survey_id, form.code.data, form.label.data)
                 elif action == "rename":
-                    theme = moderation.rename_theme(
+                    theme = theming.rename_theme(
                         db.session, survey_id, theme_id, form.code.data, form.label.data
                     )
                 elif action == "remove":
-                    theme = moderation.remove_theme(db.session, survey_id, theme_id)
+                    theme = theming.remove_theme(db.session, survey_id, theme_id)
                 else:
                     abort(400)
-            except moderation.ModerationError as error:
+            except moderation_terms.ModerationError as error:
                 db.session.rollback()
                 target = form.code if hasattr(form, "code") else None
                 if target is not None:
@@ -182,7 +182,7 @@ def survey_themes(survey_id: int):
                 flash(f"Theme {theme.code}: {'removed' if action == 'remove' else 'saved'}.")
                 return redirect(url_for("backoffice.survey_themes", survey_id=survey_id))
         form_status = 400
-    themes = moderation.themes(db.session, survey_id)
+    themes = theming.themes(db.session, survey_id)
     editing_theme = next((theme for theme in themes if theme.id == editing), None)
     if editing_theme is not None and request.method == "GET":
         edit_form = ThemeForm(prefix="edit", data={"code": editing_theme.code, "label": editing_theme.label})
@@ -190,7 +190,7 @@ def survey_themes(survey_id: int):
         "backoffice/moderation_themes.html",
         title=title,
         survey_id=survey_id,
-        counts=moderation.theme_counts(db.session, survey_id),
+        counts=theming.theme_counts(db.session, survey_id),
         add_form=add_form,
         edit_form=edit_form,
         editing=editing_theme,

@@ -122,13 +122,6 @@ class DuplicateForm(FlaskForm):
     )
 
 
-class PreviewForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    lang = SelectField("Language", choices=[])
-
-
 def int_or_none(value: str | None) -> int | None:
     return int(value) if value not in (None, "") else None
 

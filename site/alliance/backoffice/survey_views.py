@@ -23,7 +23,7 @@ from alliance.backoffice.survey_forms import (
 )
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.surveys import builder, drafts, journey, services
+from alliance.surveys import builder, drafts, journey, locking, reading
 from alliance.surveys.models import Question, Survey, SurveyPage
 
 PREVIEW = "survey_preview"  # answers typed while previewing: kept apart from public answering
@@ -110,7 +110,7 @@ def _overview(survey: Survey, duplicate_form: DuplicateForm | None = None, statu
         survey=survey,
         english=english,
         locked=builder.is_locked(db.session, survey.id),
-        responses=services.response_count(db.session, survey.id),
+        responses=locking.response_count(db.session, survey.id),
         languages=builder.language_rows(db.session, survey.id),
         english_missing=builder.english_missing(db.session, survey.id),
         kinds=builder.KIND_LABELS,
@@ -142,8 +142,8 @@ def survey_edit(survey_id: int):
             "title": english.get("title", ""),
             "introduction": english.get("introduction", ""),
             "privacy_notice": english.get("privacy_notice", ""),
-            "opens_on": services._aware(survey.opens_at).date() if survey.opens_at else None,
-            "closes_on": services._aware(survey.closes_at).date() if survey.closes_at else None,
+            "opens_on": reading._aware(survey.opens_at).date() if survey.opens_at else None,
+            "closes_on": reading._aware(survey.closes_at).date() if survey.closes_at else None,
             "retain_months": str(survey.retain_months) if survey.retain_months else "",
         }
     )
@@ -521,7 +521,7 @@ def survey_preview(survey_id: int, lang: str):
     session under their own key and never sent."""
     _survey_or_404(survey_id)
     language = i18n.get(lang) or abort(404)
-    view = services.preview_survey(db.session, survey_id, lang)
+    view = reading.preview_survey(db.session, survey_id, lang)
     if not view.pages or not any(view.pages):
         flash("Add a question before previewing.")
         return redirect(url_for("backoffice.survey", survey_id=survey_id))

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context
 
-from alliance.directory import feeds, oruk, places
+from alliance import places
+from alliance.directory import feeds, oruk
 from alliance.directory.publishing import openapi_info
 from alliance.directory.spec import OPENAPI
 from alliance.errors import api_error

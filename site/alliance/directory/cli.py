@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from alliance.directory import feeds, generator, importer
+from alliance.directory import export, feeds, generator, import_batch, import_read, import_write
 from alliance.directory import models as m
 from alliance.extensions import db
 from alliance.progress import Progress, to_stderr
@@ -25,13 +25,13 @@ def import_command(path: Path, dry_run: bool) -> None:
     """Import ORUK JSON (a feed or a file of services) or HSDS tabular CSV (a file, a folder or a zip)."""
     to_stderr(f"reading {path.name}")
     try:
-        batch = importer.read_path(
+        batch = import_read.read_path(
             path, current_app.config["IMPORT_MAX_BYTES"], current_app.config["IMPORT_UNZIPPED_MAX_BYTES"]
         )
-    except importer.ImportFileError as error:
+    except import_batch.ImportFileError as error:
         raise click.ClickException(f"{path.name}: {error}. Nothing was changed.") from None
     to_stderr(f"read {sum(len(rows) for rows in batch.rows.values()):,} rows")
-    report = importer.apply(db.session, batch, dry_run=dry_run, progress=to_stderr)
+    report = import_write.apply(db.session, batch, dry_run=dry_run, progress=to_stderr)
     for line in report.lines():
         click.echo(line)
     if not report.ok:
@@ -54,15 +54,15 @@ def export_command(kind: str, output: Path) -> None:
     """Write the whole directory as ORUK JSON or as HSDS tabular CSV in a zip."""
     if kind == "json":
         services = Progress("services written", db.session.scalar(select(func.count(m.Service.id))))
-        feed = importer.export_feed(db.session, progress=services.advance)
+        feed = export.export_feed(db.session, progress=services.advance)
         with output.open("w", encoding="utf-8") as out:
             json.dump(feed, out, ensure_ascii=False, indent=1)
         click.echo(f"Wrote {services.done} services and {len(feed['taxonomies'])} taxonomies to {output}")
     else:
         rows = Progress("rows written", every=5000)
         with output.open("wb") as out:
-            importer.write_csv(db.session, out, progress=rows.advance)
-        click.echo(f"Wrote {len(importer.ALL_TABLES)} CSV files with {rows.done} rows to {output}")
+            export.write_csv(db.session, out, progress=rows.advance)
+        click.echo(f"Wrote {len(import_batch.ALL_TABLES)} CSV files with {rows.done} rows to {output}")
 
 
 @directory_cli.command("generate")

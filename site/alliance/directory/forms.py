@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Length
 
-from alliance.directory import places
+from alliance import places
 from alliance.directory.search import DISTANCES, Filters
 from alliance.forms import CharacterCountField, RadioField
 

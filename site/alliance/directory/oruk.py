@@ -5,6 +5,7 @@ Output leaves out empty optional fields. The site's local additions never appear
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -14,8 +15,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, selectinload
 
+from alliance import places
 from alliance.directory import models as m
-from alliance.directory import places
 
 VERSION = "3.0"
 PROFILE = "https://openreferraluk.org/specifications/3.0"
@@ -268,7 +269,7 @@ def _full_service_options() -> list:
     ]
 
 
-def _service_attribute_ids(services: list[m.Service]) -> set[str]:
+def _service_attribute_ids(services: Sequence[m.Service]) -> set[str]:
     ids = {s.id for s in services}
     ids.update(sal.location_id for s in services for sal in s.service_at_locations)
     return ids

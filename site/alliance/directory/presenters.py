@@ -14,8 +14,8 @@ from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from alliance import i18n
-from alliance.directory import localities, schedules
+from alliance import localities
+from alliance.directory import schedules
 from alliance.directory.search import DISTANCES, Results
 from alliance.inputs import web_address
 
@@ -138,7 +138,7 @@ def link_maker(endpoint: str, argument: str, **values) -> Callable[[str], str]:
     """url_for once, then a function that fills in one path argument: a results page links to
     dozens of services, and url_for costs more than the rest of a link put together."""
     marker = "__link_maker__"
-    head, tail = url_for(endpoint, **values, **{argument: marker}).split(marker, 1)
+    head, tail = url_for(endpoint, **{**values, argument: marker}).split(marker, 1)
     return lambda value: f"{head}{quote(str(value), safe=PATH_SAFE)}{tail}"
 
 
@@ -309,19 +309,14 @@ def page_links(results: Results | None, args: dict) -> dict:
     if not results or results.pages <= 1:
         return {}
     links = {}
+    endpoint = request.endpoint or ""  # always set while a matched page renders
     if results.page > 1:
         links["previous"] = url_for(
-            request.endpoint, **{**(request.view_args or {}), **args, "page": results.page - 1}
+            endpoint, **{**(request.view_args or {}), **args, "page": results.page - 1}
         )
     if results.page < results.pages:
-        links["next"] = url_for(
-            request.endpoint, **{**(request.view_args or {}), **args, "page": results.page + 1}
-        )
+        links["next"] = url_for(endpoint, **{**(request.view_args or {}), **args, "page": results.page + 1})
     return links
-
-
-def current_lang() -> str:
-    return i18n.current().code
 
 
 def localised_service(session, service, lang: str) -> tuple[str, str, bool]:

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh.fields import ID, STORED, TEXT, Schema
 
+from alliance import places
 from alliance.directory import models as m
-from alliance.directory import places, schedules
+from alliance.directory import schedules
 from alliance.search import index as search_index
 from alliance.search import text
 

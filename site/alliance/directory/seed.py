@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from alliance.directory import importer
+from alliance.directory import import_batch, import_read, import_write
 
 # Taxonomy first: services refer to its terms.
 SEED_FILES = ("taxonomy.json", "services.json")
@@ -27,10 +27,10 @@ def seed_directory(session: Session, content_dir: Path) -> tuple[int, str]:
             parts.append(f"{name} missing, skipped")
             continue
         try:
-            batch = importer.read_path(path)
-        except importer.ImportFileError as error:
+            batch = import_read.read_path(path)
+        except import_batch.ImportFileError as error:
             raise SeedError(f"{path}: {error}") from None
-        report = importer.apply(session, batch, only_new=True)
+        report = import_write.apply(session, batch, only_new=True)
         if not report.ok:
             raise SeedError(f"{path}:\n" + "\n".join(report.lines()))
         changed += report.changed

@@ -99,5 +99,7 @@ def sitemap_services(session: Session, part: int, per_part: int) -> list[tuple[s
 
 def sitemap_parts(session: Session, per_part: int) -> int:
     """How many service sitemaps there are (at least one, empty or not)."""
-    count = session.scalar(select(func.count()).select_from(m.Service).where(m.Service.status == "active"))
+    count = (
+        session.scalar(select(func.count()).select_from(m.Service).where(m.Service.status == "active")) or 0
+    )
     return max(1, -(-count // per_part))

@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from alliance import places
 from alliance.database import utcnow
-from alliance.directory import importer, oruk, places, schedules
+from alliance.directory import import_batch, import_write, oruk, schedules
 from alliance.directory import models as m
 from alliance.inputs import web_address
 
@@ -255,12 +256,12 @@ def _new_id() -> str:
 
 def save_service(
     session: Session, service_id: str | None, data: dict, centroids: str
-) -> tuple[str, importer.Report]:
+) -> tuple[str, import_batch.Report]:
     """Create (service_id None) or update a service from the form's answers; one transaction, checked
     like an import. Returns the id and the importer's report (problems mean nothing was written)."""
     service = session.get(m.Service, service_id) if service_id else None
     service_id = service.id if service else _new_id()
-    batch = importer.Batch()
+    batch = import_batch.Batch()
     organization_id = data.get("organization_id") or None
     if data.get("new_organization"):
         organization_id = _new_id()
@@ -324,12 +325,12 @@ def save_service(
         batch.add(
             "cost_options", "form", {"id": _new_id(), "service_id": service_id, "option": "Free", "amount": 0}
         )
-    report = importer.apply(session, batch)
+    report = import_write.apply(session, batch)
     return service_id, report
 
 
 def _place_rows(
-    session: Session, batch: importer.Batch, service, service_id: str, data: dict, centroids: str
+    session: Session, batch: import_batch.Batch, service, service_id: str, data: dict, centroids: str
 ) -> None:
     sal = _first(service.service_at_locations) if service else None
     if not data.get("address_1"):
@@ -375,7 +376,7 @@ def _place_rows(
     )
 
 
-def _schedule_rows(session: Session, batch: importer.Batch, service, service_id: str, data: dict) -> None:
+def _schedule_rows(session: Session, batch: import_batch.Batch, service, service_id: str, data: dict) -> None:
     schedule = _first([s for s in service.schedules if s.freq == "WEEKLY"]) if service else None
     days = [day for day in DAYS if day in (data.get("days") or [])]
     if not days:

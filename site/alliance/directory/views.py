@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from alliance import i18n
-from alliance.directory import forms, localities, places, presenters, search, services
+from alliance import i18n, localities, places
+from alliance.directory import forms, presenters, search, services
 from alliance.extensions import db, limiter
 from alliance.inputs import parse_uuid
 

@@ -37,6 +37,13 @@ def _date(value: str | None, where: str) -> date | None:
         raise GeneticsContentError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _required_date(value: str | None, where: str) -> date:
+    found = _date(value, where)
+    if found is None:
+        raise GeneticsContentError(f"{where}: a date (YYYY-MM-DD) is required")
+    return found
+
+
 def _read(content_dir: Path, page: str) -> dict:
     path = content_dir / "genetics" / f"{page}.json"
     try:
@@ -120,8 +127,8 @@ def _apply_service(row: GeneticsService, record: dict) -> None:
 
 def _apply_review(row: GeneticsPageReview, page: str, review: dict) -> None:
     row.page = page
-    row.last_reviewed = _date(review["last_reviewed"], page)
-    row.next_review_due = _date(review["next_review_due"], page)
+    row.last_reviewed = _required_date(review["last_reviewed"], page)
+    row.next_review_due = _required_date(review["next_review_due"], page)
     row.sources = json.dumps(review["sources"], ensure_ascii=False)
 
 
@@ -205,7 +212,3 @@ def services_for(session: Session, locality: str) -> list[GeneticsService]:
     """The services one locality uses, clinical genetics first."""
     query = select(GeneticsService).where(GeneticsService.locality == locality)
     return list(session.scalars(query.order_by(GeneticsService.order, GeneticsService.key)))
-
-
-def localities_with_services(session: Session) -> set[str]:
-    return set(session.scalars(select(GeneticsService.locality).distinct()))

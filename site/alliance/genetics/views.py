@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from alliance import localities
 from alliance.cache import never_stored
-from alliance.directory import localities
 from alliance.extensions import db
 from alliance.genetics import forms, guide, presenters, services
 

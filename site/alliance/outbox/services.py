@@ -124,16 +124,16 @@ def _claim(session: Session, message_id: int, now: datetime, policy: Policy) -> 
         .execution_options(synchronize_session=False)
     )
     session.commit()
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
         return None
     # populate_existing: the session may hold this row from before the claim (expire_on_commit is off).
-    row = session.get(OutboxMessage, message_id, populate_existing=True)
+    row = session.get_one(OutboxMessage, message_id, populate_existing=True)
     return Outgoing(row.id, row.kind, row.to_address, row.subject, row.body), token
 
 
 def _compose(session: Session, message_id: int, config: Mapping) -> Outgoing | None:
     """Let the kind's composer write the claimed message; None when it finds nothing to send."""
-    row = session.get(OutboxMessage, message_id)
+    row = session.get_one(OutboxMessage, message_id)
     if not COMPOSERS[row.kind](session, row, config):
         session.rollback()
         return None
@@ -160,14 +160,15 @@ def send_one(
     if claimed is None:
         return "skipped"
     outgoing, token = claimed
-    row = session.get(OutboxMessage, message_id)
+    row = session.get_one(OutboxMessage, message_id)
     attempts, sensitive = row.attempts, row.sensitive
     try:
         if outgoing.kind in COMPOSERS:
-            outgoing = _compose(session, message_id, config)
-            if outgoing is None:
+            composed = _compose(session, message_id, config)
+            if composed is None:
                 _finish(session, message_id, token, status=DROPPED, body="")
                 return "dropped"
+            outgoing = composed
         provider_id = transport.send(outgoing)
     except DeliveryError as error:
         problem, permanent = str(error), error.permanent
@@ -246,7 +247,7 @@ def prune(session: Session, keep_days: int, now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     session.commit()
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]  # a DELETE returns a CursorResult
 
 
 # --- The failed-mail page -------------------------------------------------------------------
@@ -265,7 +266,7 @@ class ProblemRow:
     attempts: int
     next_attempt_at: datetime | None
     last_error: str
-    created_at: datetime
+    created_at: datetime | None
     # None for a security message: its body is never shown.
     body: str | None
 
@@ -285,7 +286,10 @@ def _is_problem(now: datetime):
 
 def problem_count(session: Session, now: datetime | None = None) -> int:
     """How many messages `problems` would list, without a limit."""
-    return session.scalar(select(func.count()).select_from(OutboxMessage).where(_is_problem(now or utcnow())))
+    return (
+        session.scalar(select(func.count()).select_from(OutboxMessage).where(_is_problem(now or utcnow())))
+        or 0
+    )
 
 
 def problems(session: Session, now: datetime | None = None, limit: int = 200) -> list[ProblemRow]:

@@ -148,9 +148,8 @@ def _check_length(where: str, name: str, value: object) -> None:
         raise ContentError(f"{where}: '{name}' is longer than {FIELD_LIMITS[name]} characters")
 
 
-def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
-    where = where or f"{slug}/{lang}.md"
-    meta, body = _split(text, where)
+def _check_fields(meta: dict, where: str) -> list:
+    """The front matter's keys and value shapes; returns the sources."""
     unknown = {str(key) for key in meta} - set(KEYS)
     if unknown or not all(isinstance(key, str) for key in meta):
         raise ContentError(f"{where}: unknown front matter keys: {', '.join(sorted(unknown))}")
@@ -175,6 +174,10 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
         raise ContentError(f"{where}: review_status must be one of {', '.join(REVIEW_STATUSES)}")
     if meta.get("translator_note") is not None and not isinstance(meta["translator_note"], str):
         raise ContentError(f"{where}: 'translator_note' must be text")
+    return sources
+
+
+def _check_sizes(meta: dict, sources: list, where: str) -> None:
     if len(sources) > MAX_SOURCES:
         raise ContentError(f"{where}: a page can name at most {MAX_SOURCES} sources")
     for name in ("title", "summary", "owner", "easy_read", "standard", "translated_from", "translator_note"):
@@ -182,7 +185,10 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
     for source in sources:
         _check_length(where, "source title", source["title"])
         _check_length(where, "source url", source["url"])
-    clinical = bool(meta.get("clinical", False))
+
+
+def _check_language_rules(meta: dict, lang: str, clinical: bool, sources: list, where: str) -> None:
+    """A clinical English page names its sources and review dates; a translation records its origin."""
     if clinical and lang == "en":
         if not sources:
             raise ContentError(f"{where}: a clinical page must name its sources")
@@ -195,12 +201,26 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
             )
         if meta.get("review_status") not in REVIEW_STATUSES:
             raise ContentError(f"{where}: review_status must be one of {', '.join(REVIEW_STATUSES)}")
+
+
+def _order(meta: dict, where: str) -> int:
     try:
         order = int(meta.get("order", 0))
     except (TypeError, ValueError):
         raise ContentError(f"{where}: 'order' must be a whole number") from None
     if not 0 <= order <= MAX_ORDER:
         raise ContentError(f"{where}: 'order' must be between 0 and {MAX_ORDER}")
+    return order
+
+
+def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
+    where = where or f"{slug}/{lang}.md"
+    meta, body = _split(text, where)
+    sources = _check_fields(meta, where)
+    _check_sizes(meta, sources, where)
+    clinical = bool(meta.get("clinical", False))
+    _check_language_rules(meta, lang, clinical, sources, where)
+    order = _order(meta, where)
     return PageSource(
         slug=slug,
         lang=lang,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any, cast
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -61,7 +62,11 @@ def home_sections() -> list[dict]:
     """The sections that exist on this site, as card parameters."""
     present = current_app.view_functions
     return [
-        {"href": url_for(endpoint, **values), "heading": str(heading), "description": str(description)}
+        {
+            "href": url_for(endpoint, **cast(dict[str, Any], values)),
+            "heading": str(heading),
+            "description": str(description),
+        }
         for endpoint, values, heading, description in HOME_SECTIONS
         if endpoint in present
     ]
@@ -76,14 +81,6 @@ SECTION_LABELS = {
 }
 # The hub page each section's breadcrumb leads back to.
 SECTION_HUBS = {"screening": "screening", "symptoms": "symptoms"}
-
-
-def page_number(raw: str | None) -> int:
-    """A page number from the query string; anything odd means page 1, never an error."""
-    try:
-        return max(1, min(int(raw or 1), 1000))
-    except ValueError:
-        return 1
 
 
 def page_view(page) -> dict:

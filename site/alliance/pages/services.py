@@ -101,7 +101,7 @@ def make_live(
         locale = PageLocale(page_id=page_id, lang=lang)
         session.add(locale)
     if locale.published_revision_id is not None:
-        previous = session.get(PageRevision, locale.published_revision_id)
+        previous = session.get_one(PageRevision, locale.published_revision_id)
         previous.status = "superseded" if revision is not None else "unpublished"
     locale.published_revision_id = revision.id if revision is not None else None
     if revision is not None:
@@ -210,12 +210,14 @@ def apply_changes(
     uploaded file changes no page-wide setting of an existing page."""
     created, langs = 0, set()
     for change in changes:
-        page = session.scalar(select(Page).where(Page.slug == change.slug))
-        new_page = page is None
-        if new_page:
+        found = session.scalar(select(Page).where(Page.slug == change.slug))
+        new_page = found is None
+        if found is None:
             # An uploaded page starts clinical: its first text needs a second person to approve it.
             page = Page(slug=change.slug, clinical=True if uploaded else change.source.clinical)
             session.add(page)
+        else:
+            page = found
         if new_page or (not uploaded and (change.lang == "en" or page.section is None)):
             english = change.source
             page.section, page.order = english.section, english.order
@@ -579,7 +581,3 @@ def translation_status(session: Session, languages: list[str]) -> list[dict]:
             status = "current" if origin == english[slug] else "out-of-date"
             rows.append({"slug": slug, "lang": lang, "status": status, "review_status": review})
     return rows
-
-
-def revision_count(session: Session) -> int:
-    return session.scalar(select(func.count(PageRevision.id))) or 0

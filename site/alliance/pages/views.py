@@ -8,6 +8,7 @@ from alliance.database import utcnow
 from alliance.extensions import db
 from alliance.hosts import external_url
 from alliance.pages import presenters, search, services
+from alliance.pagination import page_number
 from alliance.search import index
 
 bp = Blueprint("pages", __name__)
@@ -33,7 +34,7 @@ def home():
 @bp.get("/<lang>/search", endpoint="search")
 def search_page():
     query = request.args.get("q", "").strip()[:200]
-    page_num = presenters.page_number(request.args.get("page"))
+    page_num = page_number(request.args.get("page"))
     results = None
     if query:
         results = search.search(

@@ -4,7 +4,7 @@ languages, opening and closing, new versions and duplicates.
 Functions take primitives and a session, change rows and flush; the caller audits and commits.
 A refusal raises `BuilderError` with a message for staff and, where it belongs to one form field,
 that field's name. Once a version has responses its questions, options and English question text
-are locked (`services.ensure_editable`): staff make a new version to change them. Survey-level
+are locked (`locking.ensure_editable`): staff make a new version to change them. Survey-level
 texts, dates and translations stay editable.
 """
 
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from alliance.surveys import services
+from alliance.surveys import locking, reading, seeding
 from alliance.surveys.models import (
     QUESTION_KINDS,
     Option,
@@ -52,7 +52,7 @@ LOCKED = (
 FIELD_LABELS = {"title": "Title", "introduction": "Introduction", "privacy_notice": "Privacy notice"}
 
 
-class BuilderError(services.SurveyError):
+class BuilderError(reading.SurveyError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message, self.field = message, field
@@ -92,8 +92,8 @@ def survey_rows(session: Session) -> list[SurveyRow]:
             titles.get(s.id, ""),
             s.version,
             s.status,
-            services._aware(s.opens_at),
-            services._aware(s.closes_at),
+            reading._aware(s.opens_at),
+            reading._aware(s.closes_at),
             counts.get(s.id, 0),
         )
         for s in session.scalars(select(Survey).order_by(Survey.slug, Survey.version.desc()))
@@ -101,11 +101,11 @@ def survey_rows(session: Session) -> list[SurveyRow]:
 
 
 def texts(session: Session, survey_id: int, lang: str) -> dict[str, str]:
-    return services._texts(session, survey_id, lang)
+    return reading._texts(session, survey_id, lang)
 
 
 def is_locked(session: Session, survey_id: int) -> bool:
-    return services.response_count(session, survey_id) > 0
+    return locking.response_count(session, survey_id) > 0
 
 
 def _survey(session: Session, survey_id: int) -> Survey:
@@ -117,8 +117,8 @@ def _survey(session: Session, survey_id: int) -> Survey:
 
 def _editable(session: Session, survey_id: int) -> None:
     try:
-        services.ensure_editable(session, survey_id)
-    except services.SurveyLocked as error:
+        locking.ensure_editable(session, survey_id)
+    except reading.SurveyLocked as error:
         raise BuilderError(LOCKED) from error
 
 
@@ -373,7 +373,7 @@ def _number_settings(question: Question, data: QuestionInput) -> None:
             raise BuilderError("The largest number must not be less than the smallest", "max_value")
         question.min_value, question.max_value = data.min_value, data.max_value
     elif kind in ("short_text", "long_text"):
-        limit = data.max_length or (services.DEFAULT_SHORT_TEXT if kind == "short_text" else 1000)
+        limit = data.max_length or (reading.DEFAULT_SHORT_TEXT if kind == "short_text" else 1000)
         if not 1 <= limit <= 10000:
             raise BuilderError("Enter a character limit between 1 and 10000", "max_length")
         question.max_length = limit
@@ -552,7 +552,7 @@ def language_rows(session: Session, survey_id: int) -> list[LanguageRow]:
                 row.lang,
                 row.offered,
                 row.translator_reviewed,
-                len(services.missing_translations(session, survey_id, row.lang)) if row.lang != "en" else 0,
+                len(locking.missing_translations(session, survey_id, row.lang)) if row.lang != "en" else 0,
             )
             for row in rows
         ),
@@ -564,7 +564,7 @@ def english_missing(session: Session, survey_id: int) -> list[str]:
     """What a survey needs in English before it can be offered at all."""
     survey = _survey(session, survey_id)
     english = texts(session, survey_id, "en")
-    missing = [FIELD_LABELS[f] for f in services.SURVEY_FIELDS if not english.get(f)]
+    missing = [FIELD_LABELS[f] for f in reading.SURVEY_FIELDS if not english.get(f)]
     questions = _ordered(survey)
     if not questions:
         missing.append("at least one question")
@@ -580,7 +580,7 @@ def translation_keys(session: Session, survey_id: int) -> list[tuple[str, str, s
     """(key, what it is, English text) for every text to translate, in the order the public meets them."""
     survey = _survey(session, survey_id)
     english = texts(session, survey_id, "en")
-    found = [(f, FIELD_LABELS[f], english[f]) for f in services.SURVEY_FIELDS if english.get(f)]
+    found = [(f, FIELD_LABELS[f], english[f]) for f in reading.SURVEY_FIELDS if english.get(f)]
     for question in _ordered(survey):
         name = f"Question {question.key}"
         for suffix, what in (
@@ -626,7 +626,7 @@ def save_translation(
         if key in wanted:
             _set_text(session, survey_id, lang, key, text)
     session.flush()
-    missing = services.missing_translations(session, survey_id, lang)
+    missing = locking.missing_translations(session, survey_id, lang)
     if missing and language.offered:
         raise BuilderError(
             f"This language is offered, so every text needs a translation ({len(missing)} missing). "
@@ -644,8 +644,8 @@ def offer(session: Session, survey_id: int, lang: str) -> None:
             raise BuilderError("Before offering the survey in English, add " + ", ".join(missing))
     add_language(session, survey_id, lang)
     try:
-        services.offer_language(session, survey_id, lang)
-    except services.TranslationIncomplete as error:
+        locking.offer_language(session, survey_id, lang)
+    except reading.TranslationIncomplete as error:
         raise BuilderError(
             f"The translation is not complete: {len(error.missing)} texts are missing"
         ) from error
@@ -674,7 +674,7 @@ def open_survey(session: Session, survey_id: int, now: datetime | None = None) -
     survey = _survey(session, survey_id)
     offer(session, survey_id, "en")
     for row in survey.languages:
-        if row.offered and services.missing_translations(session, survey_id, row.lang):
+        if row.offered and locking.missing_translations(session, survey_id, row.lang):
             raise BuilderError(f"The {row.lang} translation is not complete: withdraw it or finish it")
     closed = []
     for other in session.scalars(
@@ -696,7 +696,7 @@ def close_survey(session: Session, survey_id: int, now: datetime | None = None) 
 
 
 def _iso(value: datetime | None) -> str | None:
-    return services._aware(value).isoformat() if value else None
+    return reading._aware(value).isoformat() if value else None
 
 
 def export_record(session: Session, survey_id: int) -> dict:
@@ -743,7 +743,7 @@ def export_record(session: Session, survey_id: int) -> dict:
             row.lang: {"reviewed": row.translator_reviewed, "offered": row.offered}
             for row in sorted(survey.languages, key=lambda row: row.lang)
         },
-        **{name: each(name) for name in services.SURVEY_FIELDS},
+        **{name: each(name) for name in reading.SURVEY_FIELDS},
         "pages": pages,
     }
 
@@ -753,7 +753,7 @@ def _copy(session: Session, source: Survey, slug: str, version: int) -> Survey:
     copy = Survey(slug=slug, version=version, status="draft", based_on_id=source.id)
     session.add(copy)
     session.flush()
-    services.fill_survey(session, copy, record)
+    seeding.fill_survey(session, copy, record)
     session.flush()
     return copy
 

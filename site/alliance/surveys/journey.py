@@ -14,7 +14,7 @@ from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 
-from alliance.surveys import equality, presenters, services
+from alliance.surveys import answering, equality, presenters, reading
 
 TIMED_OUT = _l("This form timed out. Check your answers and send them again.")
 
@@ -61,12 +61,12 @@ def page_number(text: str) -> int:
 
 
 class Journey:
-    def __init__(self, view: services.SurveyView, answers: Answers, urls: Urls):
+    def __init__(self, view: reading.SurveyView, answers: Answers, urls: Urls):
         self.view, self.answers, self.urls = view, answers, urls
         self.state = answers.load()
 
     def start(self) -> Show:
-        first = services.visible_pages(self.view, {})[0]
+        first = answering.visible_pages(self.view, {})[0]
         return Show(
             "surveys/start.html",
             {"closes_on": presenters.closes_on(self.view), "first_url": self.urls.question(first)},
@@ -77,9 +77,9 @@ class Journey:
         view, answers = self.view, self.state["a"]
         if not 1 <= number <= len(view.pages):
             raise NoSuchPage(number)
-        if number not in services.visible_pages(view, answers):
+        if number not in answering.visible_pages(view, answers):
             # Not asked, given the earlier answers: go on to the next page that is.
-            following = services.next_page(view, answers, number)
+            following = answering.next_page(view, answers, number)
             return Go(self.urls.question(following) if following else self.urls.about_you())
         errors: dict[str, str] = {}
         values = presenters.page_values(view, number, answers)
@@ -88,12 +88,12 @@ class Journey:
             if not token_ok:
                 errors["_form"] = str(TIMED_OUT)
             else:
-                found, errors = services.validate_page(view, number, values, answers)
+                found, errors = answering.validate_page(view, number, values, answers)
                 if not errors:
-                    self.state["a"] = services.merge_page(view, answers, number, found)
+                    self.state["a"] = answering.merge_page(view, answers, number, found)
                     self.answers.save(self.state)
                     return Go(self._after_page(number, changing), 303)
-        previous = services.previous_page(view, self.state["a"], number)
+        previous = answering.previous_page(view, self.state["a"], number)
         if changing:
             back_url = self.urls.check()
         elif previous:
@@ -114,15 +114,15 @@ class Journey:
         )
 
     def _after_page(self, number: int, changing: bool) -> str:
-        missing = services.first_unanswered_page(self.view, self.state["a"])
+        missing = answering.first_unanswered_page(self.view, self.state["a"])
         if changing:
             return self.urls.check() if missing is None else self.urls.question(missing, change=True)
-        following = services.next_page(self.view, self.state["a"], number)
+        following = answering.next_page(self.view, self.state["a"], number)
         return self.urls.question(following) if following else self.urls.about_you()
 
     def missing(self) -> Go | None:
         """Back to the first page still needing an answer, if there is one."""
-        missing = services.first_unanswered_page(self.view, self.state["a"])
+        missing = answering.first_unanswered_page(self.view, self.state["a"])
         return Go(self.urls.question(missing)) if missing is not None else None
 
     def about_you(self, form: dict | None, token_ok: bool = True):
@@ -137,7 +137,7 @@ class Journey:
                 self.answers.save(self.state)
                 return Go(self.urls.check(), 303)
             errors["_form"] = str(TIMED_OUT)
-        last = services.visible_pages(self.view, self.state["a"])[-1]
+        last = answering.visible_pages(self.view, self.state["a"])[-1]
         return Show(
             "surveys/about_you.html",
             {

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from alliance.surveys import equality, services
-from alliance.surveys.services import QuestionView, SurveyView
+from alliance.surveys import answering, equality, question_kinds, reading
+from alliance.surveys.reading import QuestionView, SurveyView
 
 
 def closes_on(view: SurveyView) -> str | None:
@@ -43,7 +41,7 @@ def anchors(view: SurveyView, number: int) -> dict[str, str]:
 def page_values(view: SurveyView, number: int, answers: dict) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
     for question in view.pages[number - 1]:
-        values.update(services.form_values(question, answers))
+        values.update(answering.form_values(question, answers))
     return values
 
 
@@ -89,7 +87,7 @@ def _choice_items(question: QuestionView, values: dict, errors: dict) -> list[di
                     if other_error
                     else "",
                     value=_first(values, f"{question.key}.other"),
-                    max=services.DEFAULT_SHORT_TEXT,
+                    max=reading.DEFAULT_SHORT_TEXT,
                     described=Markup(' aria-describedby="{}-error"').format(f"{field_id(question.key)}-other")
                     if other_error
                     else "",
@@ -101,7 +99,7 @@ def _choice_items(question: QuestionView, values: dict, errors: dict) -> list[di
 
 def _question_params(question: QuestionView, heading: bool, values: dict, errors: dict) -> dict:
     error = errors.get(question.key)
-    label = {"text": question.text}
+    label: dict[str, object] = {"text": question.text}
     if heading:
         label.update({"isPageHeading": True, "size": "l"})
     else:
@@ -116,7 +114,7 @@ def _question_params(question: QuestionView, heading: bool, values: dict, errors
     kind = question.kind
     if kind in ("single", "rating", "yes_no", "multiple"):
         # The first item takes the id itself (the error summary links to it), so the group has none.
-        params = {
+        params: dict[str, object] = {
             "idPrefix": common.pop("id"),
             **common,
             "fieldset": {"legend": label},
@@ -132,7 +130,7 @@ def _question_params(question: QuestionView, heading: bool, values: dict, errors
                 **common,
                 "label": label,
                 "value": _first(values, question.key),
-                "maxlength": question.max_length or services.DEFAULT_SHORT_TEXT,
+                "maxlength": question.max_length or reading.DEFAULT_SHORT_TEXT,
                 "rows": 6,
                 "textareaDescriptionText": str(_l("You can enter up to %{count} characters")),
                 "charactersUnderLimitText": {
@@ -202,49 +200,21 @@ def _question_params(question: QuestionView, heading: bool, values: dict, errors
     elif kind == "outcode":
         params.update({"classes": "nhsuk-input--width-5", "spellcheck": False, "autocomplete": "off"})
     else:
-        params["attributes"] = {"maxlength": str(question.max_length or services.DEFAULT_SHORT_TEXT)}
+        params["attributes"] = {"maxlength": str(question.max_length or reading.DEFAULT_SHORT_TEXT)}
     return {"macro": "input", "params": params}
 
 
 def page_questions(view: SurveyView, number: int, answers: dict, values: dict, errors: dict) -> list[dict]:
-    shown = [q for q in view.pages[number - 1] if services.is_visible(q, services.prune(view, answers))]
+    shown = [q for q in view.pages[number - 1] if answering.is_visible(q, answering.prune(view, answers))]
     heading = len(shown) == 1
     return [
         {**_question_params(question, heading, values, errors), "title": question.text} for question in shown
     ]
 
 
-def _answer_text(question: QuestionView, answers: dict) -> Markup:
-    value = answers.get(question.key)
-    if value in (None, "", []):
-        return Markup(escape(_l("Not answered")))
-    if question.kind == "yes_no":
-        return Markup(escape(_l("Yes") if value == "yes" else _l("No")))
-    if question.kind == "single":
-        return Markup(escape(question.option_text(value)))
-    if question.kind == "multiple":
-        lines = []
-        for key in value:
-            text = question.option_text(key)
-            other = answers.get(f"{question.key}.other") if services._is_other(question, key) else None
-            lines.append(escape(f"{text}: {other}" if other else text))
-        return Markup("<br>").join(lines)
-    if question.kind == "ranking":
-        return Markup("<br>").join(
-            escape(f"{rank}. {question.option_text(key)}") for rank, key in enumerate(value, start=1)
-        )
-    if question.kind == "date":
-        return Markup(escape(format_date(date.fromisoformat(value), "long")))
-    if question.kind == "outcode":
-        return Markup('<span dir="ltr">{}</span>').format(value)
-    if question.kind == "long_text":
-        return Markup("<br>").join(escape(line) for line in value.splitlines())
-    return Markup(escape(value))
-
-
 def summary_rows(view: SurveyView, answers: dict, change_url=None) -> list[dict]:
     """One row per answered question; `change_url(page)` is where its "Change" link goes."""
-    answers = services.prune(view, answers)
+    answers = answering.prune(view, answers)
     if change_url is None:
 
         def change_url(page: int) -> str:
@@ -252,12 +222,12 @@ def summary_rows(view: SurveyView, answers: dict, change_url=None) -> list[dict]
 
     rows = []
     for question in view.questions():
-        if not services.is_visible(question, answers):
+        if not answering.is_visible(question, answers):
             continue
         rows.append(
             {
                 "key": {"text": question.text},
-                "value": {"html": _answer_text(question, answers)},
+                "value": {"html": question_kinds.answer_text(question, answers)},
                 "actions": {
                     "items": [
                         {

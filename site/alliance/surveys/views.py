@@ -18,7 +18,17 @@ from wtforms import ValidationError
 from alliance import hosts
 from alliance.extensions import csrf, db, limiter
 from alliance.i18n import current
-from alliance.surveys import drafts, feedback, forms, journey, presenters, retention, services
+from alliance.surveys import (
+    answering,
+    drafts,
+    feedback,
+    forms,
+    journey,
+    presenters,
+    reading,
+    retention,
+    submission,
+)
 
 bp = Blueprint("surveys", __name__)
 
@@ -34,8 +44,8 @@ def _page_limit() -> str:
     return current_app.config.get("SURVEY_PAGE_RATE_LIMIT", "120 per minute")
 
 
-def _survey(slug: str) -> services.SurveyView:
-    view = services.load_survey(db.session, slug, current().code)
+def _survey(slug: str) -> reading.SurveyView:
+    view = reading.load_survey(db.session, slug, current().code)
     if view is None:
         abort(404)
     return view
@@ -60,7 +70,7 @@ def _state(slug: str) -> dict:
 
 def _save(state: dict) -> None:
     if not state.get("t"):
-        state["t"] = services.new_token()
+        state["t"] = submission.new_token()
     key = _draft_key(state["s"]) or drafts.new_key()
     drafts.save(db.session, key, state["s"], state, _draft_hours())
     session[STATE] = {"s": state["s"], "k": key}
@@ -103,11 +113,11 @@ class _PublicUrls:
         return url_for("surveys.check", slug=self.slug)
 
 
-def _journey(view: services.SurveyView) -> journey.Journey:
+def _journey(view: reading.SurveyView) -> journey.Journey:
     return journey.Journey(view, _DraftAnswers(view.slug), _PublicUrls(view.slug))
 
 
-def _respond(view: services.SurveyView, step):
+def _respond(view: reading.SurveyView, step):
     if isinstance(step, journey.Go):
         return redirect(step.url, code=step.code)
     return render_template(step.template, survey=view, **step.context)
@@ -142,7 +152,7 @@ def _csrf_ok() -> bool:
 TIMED_OUT = journey.TIMED_OUT
 
 
-def _closed(view: services.SurveyView):
+def _closed(view: reading.SurveyView):
     return render_template("surveys/closed.html", survey=view)
 
 
@@ -153,7 +163,7 @@ def _answer_link(survey_id: int, answer_id: int) -> str:
 
 @bp.get("/<lang>/surveys/", endpoint="index")
 def index():
-    found = services.open_surveys(db.session, current().code)
+    found = reading.open_surveys(db.session, current().code)
     return render_template(
         "surveys/index.html",
         surveys=[{"slug": s.slug, "title": s.title, "closes_on": presenters.closes_on(s)} for s in found],
@@ -166,7 +176,7 @@ def start(slug: str):
     if not view.is_open:
         return _closed(view)
     state = _state(slug)
-    first = services.visible_pages(view, state["a"])[0]
+    first = answering.visible_pages(view, state["a"])[0]
     return render_template(
         "surveys/start.html",
         survey=view,
@@ -214,7 +224,7 @@ def check(slug: str):
     if request.method == "POST":
         token = request.form.get("token", "")
         # A repeat of a form already stored (double click, resend, retry) gets the same confirmation.
-        reference = services.find_submitted(db.session, token)
+        reference = submission.find_submitted(db.session, token)
         if reference:
             if token == state.get("t"):
                 _finish(slug)
@@ -232,7 +242,7 @@ def check(slug: str):
             errors["_form"] = str(TIMED_OUT)
         else:
             try:
-                sent = services.submit(
+                sent = submission.submit(
                     db.session,
                     slug,
                     current().code,
@@ -243,9 +253,9 @@ def check(slug: str):
                     safeguarding_contacts=current_app.config["SAFEGUARDING_CONTACTS"],
                     answer_link=_answer_link,
                 )
-            except services.SurveyClosed:
+            except reading.SurveyClosed:
                 return _closed(view)
-            except services.AnswersIncomplete as error:
+            except reading.AnswersIncomplete as error:
                 return redirect(url_for("surveys.question", slug=slug, page=error.page), code=303)
             _finish(slug)
             return _sent(slug, sent.reference)

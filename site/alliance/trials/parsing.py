@@ -217,6 +217,51 @@ def bpor_url(registry_id: str) -> str:
     return f"https://bepartofresearch.nihr.ac.uk/results/search-results?query={registry_id}"
 
 
+def _other_ids(secondary: list) -> dict[str, str | None]:
+    """The ISRCTN, IRAS and CPMS ids among a study's secondary ids."""
+    other_ids: dict[str, str | None] = {"isrctn_id": None, "iras_id": None, "cpms_id": None}
+    for info in secondary:
+        if not isinstance(info, dict):
+            continue
+        value = str(info.get("id", "")).strip()
+        kind = f"{info.get('type', '')} {info.get('domain', '')}".upper()
+        if value.upper().startswith("ISRCTN"):
+            other_ids["isrctn_id"] = value.upper()
+        elif "IRAS" in kind or value.upper().startswith("IRAS"):
+            other_ids["iras_id"] = re.sub(r"(?i)^iras\s*", "", value)
+        elif "CPMS" in kind or value.upper().startswith("CPMS"):
+            other_ids["cpms_id"] = re.sub(r"(?i)^cpms\s*", "", value)
+    return other_ids
+
+
+def _sites(locations: list, area: Area, overall: str) -> list[SiteRecord]:
+    """A study's sites in the area, each with the study's overall status when it gives none."""
+    sites = []
+    for location in locations:
+        if not isinstance(location, dict):
+            continue
+        facility = location.get("facility") if isinstance(location.get("facility"), str) else ""
+        city = location.get("city") if isinstance(location.get("city"), str) else ""
+        locality = area.locality_for(facility, city, location.get("geoPoint"))
+        if locality is None or not facility.strip():
+            continue
+        site_status = str(location.get("status") or overall).upper()
+        contact = next((c for c in location.get("contacts") or [] if isinstance(c, dict)), {})
+        sites.append(
+            SiteRecord(
+                hospital=facility.strip(),
+                status=site_status if site_status in ALL_STATUSES else "UNKNOWN",
+                trust=area.trust_for(facility),
+                city=city.strip(),
+                locality=locality,
+                contact_name=str(contact.get("name") or "").strip(),
+                contact_phone=str(contact.get("phone") or "").strip(),
+                contact_email=str(contact.get("email") or "").strip(),
+            )
+        )
+    return sites
+
+
 def parse_study(study, area: Area) -> TrialRecord | None:
     """One API v2 study -> a TrialRecord with only its sites in the area; None when it has none there."""
     if not isinstance(study, dict):
@@ -248,42 +293,8 @@ def parse_study(study, area: Area) -> TrialRecord | None:
     if sex not in SEXES:
         raise RecordError(f"{nct_id}: sex not understood: {sex!r}")
     phases = [p for p in _list(_dict(protocol, "designModule"), "phases") if isinstance(p, str)]
-    secondary = _list(ident, "secondaryIdInfos")
-    other_ids = {"isrctn_id": None, "iras_id": None, "cpms_id": None}
-    for info in secondary:
-        if not isinstance(info, dict):
-            continue
-        value = str(info.get("id", "")).strip()
-        kind = f"{info.get('type', '')} {info.get('domain', '')}".upper()
-        if value.upper().startswith("ISRCTN"):
-            other_ids["isrctn_id"] = value.upper()
-        elif "IRAS" in kind or value.upper().startswith("IRAS"):
-            other_ids["iras_id"] = re.sub(r"(?i)^iras\s*", "", value)
-        elif "CPMS" in kind or value.upper().startswith("CPMS"):
-            other_ids["cpms_id"] = re.sub(r"(?i)^cpms\s*", "", value)
-    sites = []
-    for location in _list(_dict(protocol, "contactsLocationsModule"), "locations"):
-        if not isinstance(location, dict):
-            continue
-        facility = location.get("facility") if isinstance(location.get("facility"), str) else ""
-        city = location.get("city") if isinstance(location.get("city"), str) else ""
-        locality = area.locality_for(facility, city, location.get("geoPoint"))
-        if locality is None or not facility.strip():
-            continue
-        site_status = str(location.get("status") or overall).upper()
-        contact = next((c for c in location.get("contacts") or [] if isinstance(c, dict)), {})
-        sites.append(
-            SiteRecord(
-                hospital=facility.strip(),
-                status=site_status if site_status in ALL_STATUSES else "UNKNOWN",
-                trust=area.trust_for(facility),
-                city=city.strip(),
-                locality=locality,
-                contact_name=str(contact.get("name") or "").strip(),
-                contact_phone=str(contact.get("phone") or "").strip(),
-                contact_email=str(contact.get("email") or "").strip(),
-            )
-        )
+    other_ids = _other_ids(_list(ident, "secondaryIdInfos"))
+    sites = _sites(_list(_dict(protocol, "contactsLocationsModule"), "locations"), area, overall)
     if not sites:
         return None
     description = _dict(protocol, "descriptionModule")

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
 from alliance.extensions import db
-from alliance.pages.presenters import page_number
+from alliance.pagination import page_number
 from alliance.trials import presenters, services
 from alliance.trials.forms import FindTrialsForm
 

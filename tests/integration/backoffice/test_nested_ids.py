@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from alliance.accounts.models import AuditEvent
 from alliance.pages.models import Page, PageRevision
-from alliance.surveys import builder, services
+from alliance.surveys import builder, seeding, submission
 from alliance.surveys.models import Answer, AnswerReview, Question, Survey, SurveyPage
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import csrf_token, signed_in_client
@@ -56,13 +56,13 @@ def state(session) -> tuple:
 def world(app, session, seeded):
     """Survey A (seeded, with an answer) and draft survey B (a page and a question of its own);
     the page "example" in English and Urdu, and another page in English."""
-    services.seed_surveys(session, CONTENT)
+    seeding.seed_surveys(session, CONTENT)
     first = session.scalar(select(Survey))
-    services.submit(
+    submission.submit(
         session,
         first.slug,
         "en",
-        services.new_token(),
+        submission.new_token(),
         {"connection": "public", "barriers": ["transport"], "tell_us_more": "The nurses were kind."},
         {},
         CONTENT,

@@ -7,7 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from alliance.directory import generator, importer
+from alliance.directory import export, generator, import_batch, import_read, import_write
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 
@@ -38,8 +38,8 @@ def test_import_reports_each_step_on_stderr_and_cuts_the_list_of_new_services_sh
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[:3] == [
         "reading feed.json",
-        f"read {sum(len(r) for r in importer.read_path(path).rows.values()):,} rows",
-        f"checked {sum(len(r) for r in importer.read_path(path).rows.values()):,} rows: 0 problems",
+        f"read {sum(len(r) for r in import_read.read_path(path).rows.values()):,} rows",
+        f"checked {sum(len(r) for r in import_read.read_path(path).rows.values()):,} rows: 0 problems",
     ]
     assert "services: 237 rows compared and written" in result.stderr.splitlines()
     lines = result.stdout.splitlines()
@@ -64,7 +64,7 @@ def test_an_import_with_many_problems_lists_two_hundred_and_says_how_many_more(
 
     assert result.exit_code == 1
     with app.app_context():
-        problems = len(importer.apply(session, importer.read_path(path), dry_run=True).problems)
+        problems = len(import_write.apply(session, import_read.read_path(path), dry_run=True).problems)
     lines = result.stdout.splitlines()
     assert problems >= 237
     assert lines[0] == f"{problems} problems; nothing was changed:"
@@ -78,10 +78,10 @@ def test_export_json_is_written_as_services_are_read_and_matches_the_whole_feed(
 ):
     runner.invoke(args=["directory", "import", str(_generate(runner, tmp_path, 30))])
     with app.app_context():
-        whole = importer.export_json(session)
+        whole = export.export_json(session)
         written = io.StringIO()
         seen_at_each_service: list[str] = []
-        feed = importer.export_feed(
+        feed = export.export_feed(
             session, progress=lambda _n: seen_at_each_service.append(written.getvalue())
         )
         json.dump(feed, written, ensure_ascii=False, indent=1)
@@ -111,11 +111,11 @@ def test_export_csv_reports_the_files_and_rows_it_wrote(app, runner, session, tm
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(output) as archive:
         rows = sum(len(archive.read(name).decode("utf-8").splitlines()) - 1 for name in archive.namelist())
-        assert sorted(archive.namelist()) == sorted(f"{table}.csv" for table in importer.ALL_TABLES)
-    with app.app_context(), zipfile.ZipFile(io.BytesIO(importer.export_csv(session))) as again:
+        assert sorted(archive.namelist()) == sorted(f"{table}.csv" for table in import_batch.ALL_TABLES)
+    with app.app_context(), zipfile.ZipFile(io.BytesIO(export.export_csv(session))) as again:
         assert rows == sum(len(again.read(n).decode("utf-8").splitlines()) - 1 for n in again.namelist())
     assert rows > 20
-    assert result.stdout == f"Wrote {len(importer.ALL_TABLES)} CSV files with {rows} rows to {output}\n"
+    assert result.stdout == f"Wrote {len(import_batch.ALL_TABLES)} CSV files with {rows} rows to {output}\n"
 
 
 def test_search_rebuild_ends_with_the_number_of_documents_in_each_index(runner, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from alliance.directory import importer
+from alliance.directory import export, import_read, import_write
 from alliance.directory import models as m
 from alliance.directory.seed import seed_directory
 from tests.factories import make_staff
@@ -292,7 +292,7 @@ def test_the_csv_export_neutralises_formulas_keeps_numbers_and_reads_back_unchan
     service.description = "-- leaflets and +1 more @reception"
     directory.commit()
     with app.app_context():
-        archive = importer.export_csv(directory)
+        archive = export.export_csv(directory)
     with zipfile.ZipFile(io.BytesIO(archive)) as files:
         services_csv = files.read("services.csv").decode()
         locations_csv = files.read("locations.csv").decode()
@@ -300,7 +300,7 @@ def test_the_csv_export_neutralises_formulas_keeps_numbers_and_reads_back_unchan
     assert "'-- leaflets and +1 more @reception" in services_csv
     assert re.search(r",-1\.\d+,", locations_csv)  # Sheffield's longitude is a number, not a formula
     with app.app_context():
-        report = importer.apply(directory, importer.read_upload("export.zip", archive), dry_run=True)
+        report = import_write.apply(directory, import_read.read_upload("export.zip", archive), dry_run=True)
     assert report.ok and report.changed == 0, report.lines()
 
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from alliance.directory import generator, importer
+from alliance.directory import generator, import_read, import_write
 from alliance.directory.models import ProblemReport, Service
 from alliance.directory.seed import seed_directory
 from alliance.extensions import limiter
 from alliance.pages import services as page_services
 from alliance.pages import workflow
 from alliance.pages.models import Page, PageRevision
-from alliance.surveys import services as survey_services
+from alliance.surveys import seeding
 from alliance.surveys.models import Response
 from tests.factories import make_staff
 from tests.integration.surveys.conftest import SLUG, answer_all, send
@@ -26,7 +26,7 @@ from tests.integration.surveys.conftest import SLUG, answer_all, send
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
 REPORT = "/en/support/services/22a45d33-86d7-5748-b926-b886aefb4946/report-a-problem"
-# About 14,700 rows: the largest import SQLite takes (importer.SQLITE_MAX_IMPORT_ROWS is 15,000).
+# About 14,700 rows: the largest import SQLite takes (import_write.SQLITE_MAX_IMPORT_ROWS is 15,000).
 SERVICES = 1000
 
 
@@ -52,12 +52,12 @@ def test_an_import_of_the_largest_size_allowed_runs_alongside_fifteen_writers_an
     with app.app_context():
         limiter.reset()
         seed_directory(session, ROOT / "content")
-    survey_services.seed_surveys(session, ROOT / "content")
+    seeding.seed_surveys(session, ROOT / "content")
     page_services.seed_pages(session, FIXTURES)
     editor = make_staff(session, roles="editor")
-    batch = importer.read_path(_feed(tmp_path, SERVICES))
+    batch = import_read.read_path(_feed(tmp_path, SERVICES))
     rows = sum(len(r) for r in batch.rows.values())
-    assert 14_000 < rows <= importer.SQLITE_MAX_IMPORT_ROWS
+    assert 14_000 < rows <= import_write.SQLITE_MAX_IMPORT_ROWS
 
     writing = threading.Event()  # set once the import holds the write lock (its first table is written)
     failures: list[str] = []
@@ -67,7 +67,7 @@ def test_an_import_of_the_largest_size_allowed_runs_alongside_fifteen_writers_an
         with app.app_context():
             own = app.extensions["db"]["sessionmaker"]()
             try:
-                report = importer.apply(
+                report = import_write.apply(
                     own, batch, progress=lambda line: writing.set() if "written" in line else None
                 )
                 outcomes.append("import ok" if report.ok else f"import refused: {report.lines()[:2]}")
@@ -159,10 +159,10 @@ def test_an_import_of_the_largest_size_allowed_runs_alongside_fifteen_writers_an
 
 
 def test_a_larger_import_is_refused_on_sqlite_naming_postgresql_and_writes_nothing(app, session, tmp_path):
-    batch = importer.read_path(_feed(tmp_path, 3))
+    batch = import_read.read_path(_feed(tmp_path, 3))
     rows = sum(len(r) for r in batch.rows.values())
     with app.app_context():
-        report = importer.apply(session, batch, sqlite_max_rows=rows - 1)
+        report = import_write.apply(session, batch, sqlite_max_rows=rows - 1)
     if app.config["ENGINE_NAME"] == "sqlite":
         assert not report.ok
         [problem] = report.problems
@@ -176,7 +176,7 @@ def test_a_larger_import_is_refused_on_sqlite_naming_postgresql_and_writes_nothi
 def test_the_import_command_says_why_a_too_large_sqlite_import_was_refused(
     app, runner, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(importer, "SQLITE_MAX_IMPORT_ROWS", 5)
+    monkeypatch.setattr(import_write, "SQLITE_MAX_IMPORT_ROWS", 5)
     path = _feed(tmp_path, 3)
     result = runner.invoke(args=["directory", "import", str(path)])
     if app.config["ENGINE_NAME"] == "sqlite":

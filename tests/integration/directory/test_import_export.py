@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from alliance.directory import importer
+from alliance.directory import export, import_batch, import_read, import_write
 from alliance.directory import models as m
 from alliance.directory.seed import seed_directory
 
@@ -41,19 +41,19 @@ def plain(value):
 def snapshot(session) -> dict:
     """Every directory row, as plain values: two equal snapshots mean two equal datasets."""
     out = {}
-    for table, (model, key) in importer.ALL_TABLES.items():
+    for table, (model, key) in import_batch.ALL_TABLES.items():
         cols = [
             c.key
             for c in model.__table__.columns
-            if not (table == importer.TRANSLATIONS_TABLE and c.key == "id")
+            if not (table == import_batch.TRANSLATIONS_TABLE and c.key == "id")
         ]
         rows = session.scalars(select(model).order_by(*[getattr(model, k) for k in key])).all()
         out[table] = [{c: plain(getattr(row, c)) for c in cols} for row in rows]
     return out
 
 
-def run(session, text: str, name: str = "feed.json", dry_run: bool = False) -> importer.Report:
-    return importer.apply(session, importer.read_upload(name, text.encode("utf-8")), dry_run=dry_run)
+def run(session, text: str, name: str = "feed.json", dry_run: bool = False) -> import_batch.Report:
+    return import_write.apply(session, import_read.read_upload(name, text.encode("utf-8")), dry_run=dry_run)
 
 
 def a_service(**changes) -> dict:
@@ -178,8 +178,8 @@ def test_each_kind_of_bad_value_is_reported_with_its_row_and_field(seeded, servi
 
 
 def test_a_file_that_is_not_json_is_refused_with_the_reason(ctx):
-    with pytest.raises(importer.ImportFileError, match="not valid JSON"):
-        importer.read_upload("feed.json", b"{not json")
+    with pytest.raises(import_batch.ImportFileError, match="not valid JSON"):
+        import_read.read_upload("feed.json", b"{not json")
 
 
 HEADER = "id,organization_id,name,description,url,email,status"
@@ -221,15 +221,17 @@ def test_a_csv_row_pointing_at_a_missing_service_is_a_dangling_reference(seeded)
 def test_export_then_import_into_an_empty_database_gives_the_same_data_as_json_and_as_csv(app, seeded):
     session = seeded
     before = snapshot(session)
-    feed = json.dumps(importer.export_json(session))
-    archive = importer.export_csv(session)
-    assert set(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == {f"{t}.csv" for t in importer.ALL_TABLES}
+    feed = json.dumps(export.export_json(session))
+    archive = export.export_csv(session)
+    assert set(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == {
+        f"{t}.csv" for t in import_batch.ALL_TABLES
+    }
     for name, data in (("export.json", feed.encode("utf-8")), ("export.zip", archive)):
         from tests.conftest import _empty_tables
 
         _empty_tables(app)
         session.expire_all()
-        report = importer.apply(session, importer.read_upload(name, data))
+        report = import_write.apply(session, import_read.read_upload(name, data))
         assert report.ok, report.lines()
         session.expire_all()
         assert snapshot(session) == before, name
@@ -237,7 +239,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_data_as_json_a
 
 def test_a_folder_of_csv_files_imports_like_the_zip(app, seeded, tmp_path):
     session = seeded
-    with zipfile.ZipFile(io.BytesIO(importer.export_csv(session))) as archive:
+    with zipfile.ZipFile(io.BytesIO(export.export_csv(session))) as archive:
         archive.extractall(tmp_path)
-    report = importer.apply(session, importer.read_path(tmp_path), dry_run=True)
+    report = import_write.apply(session, import_read.read_path(tmp_path), dry_run=True)
     assert report.ok and report.changed == 0 and report.unchanged["services"] == len(SERVICES)

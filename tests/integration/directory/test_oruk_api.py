@@ -8,8 +8,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import event, func, select, update
 
+from alliance import places
 from alliance.directory import models as m
-from alliance.directory import places
 from alliance.directory.seed import seed_directory
 from alliance.directory.spec import BASE, registry
 from alliance.extensions import db

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select, update
 
 from alliance.database import utcnow
-from alliance.directory import feeds, generator, importer, oruk
+from alliance.directory import feeds, generator, import_read, import_write, oruk
 from alliance.directory import models as m
 from alliance.directory.seed import seed_directory
 from tests.bench.run_gunicorn import gunicorn
@@ -98,7 +98,7 @@ def test_an_import_makes_a_new_feed_with_the_change(client, directory, app):
     before = client.get(FULL_NDJSON)
     service = directory.scalars(select(m.Service).order_by(m.Service.id)).first()
     feed = json.dumps({"services": [{"id": service.id, "name": "Renamed by import", "status": "active"}]})
-    report = importer.apply(directory, importer.read_json(feed))
+    report = import_write.apply(directory, import_read.read_json(feed))
     assert report.ok and report.changed
     stale = client.get(FULL_NDJSON, headers={"If-None-Match": before.headers["ETag"]})
     assert stale.status_code == 304  # the previous version at once, while the new one is built
@@ -130,7 +130,7 @@ def test_old_versions_of_a_feed_are_removed_keeping_the_last_two(client, directo
     etag = client.get(FULL_NDJSON).headers["ETag"]
     for n in range(4):
         feed = json.dumps({"services": [{"id": service.id, "name": f"Name {n}", "status": "active"}]})
-        assert importer.apply(directory, importer.read_json(feed)).ok
+        assert import_write.apply(directory, import_read.read_json(feed)).ok
         etag = get_rebuilt(client, FULL_NDJSON, etag).headers["ETag"]
     files = feed_files(app, "services-full")
     assert len(files) == feeds.KEEP
@@ -144,7 +144,7 @@ def test_an_organisation_nests_at_most_the_stated_number_of_services(client, app
     for service in data["services"]:
         service["organization"] = organization
     with app.app_context():
-        report = importer.apply(session, importer.read_json(json.dumps(data)))
+        report = import_write.apply(session, import_read.read_json(json.dumps(data)))
     assert report.ok, report.lines()[:5]
     one = client.get(f"{API}/organizations/{organization['id']}?full_service=true")
     assert len(one.get_json()["services"]) == oruk.MAX_NESTED_SERVICES
@@ -191,7 +191,7 @@ def test_the_import_command_builds_the_feeds_before_anyone_asks(runner, app, ses
 def test_gunicorn_workers_asking_at_once_build_the_feed_once_and_send_the_same_file(app, session, tmp_path):
     data = generator.generate(600, 5, CONTENT / "directory")
     with app.app_context():
-        assert importer.apply(session, importer.read_json(json.dumps(data))).ok
+        assert import_write.apply(session, import_read.read_json(json.dumps(data))).ok
     log = tmp_path / "gunicorn.log"
     env = {
         "ALLIANCE_ENV": "development",
@@ -254,7 +254,7 @@ def test_a_half_written_feed_left_by_a_stopped_worker_is_removed_at_the_next_bui
     os.utime(abandoned, (hour_ago, hour_ago))
     service = directory.scalars(select(m.Service).order_by(m.Service.id)).first()
     feed = json.dumps({"services": [{"id": service.id, "name": "Changed again", "status": "active"}]})
-    assert importer.apply(directory, importer.read_json(feed)).ok
+    assert import_write.apply(directory, import_read.read_json(feed)).ok
     assert client.get(FULL_NDJSON).status_code == 200
     assert not abandoned.exists()
     assert recent.exists()  # perhaps another worker's build in progress
@@ -264,7 +264,7 @@ def test_while_a_worker_builds_a_new_version_readers_get_the_previous_one_at_onc
     before = client.get(FULL_NDJSON)
     service = directory.scalars(select(m.Service).order_by(m.Service.id)).first()
     feed = json.dumps({"services": [{"id": service.id, "name": "Renamed meanwhile", "status": "active"}]})
-    assert importer.apply(directory, importer.read_json(feed)).ok
+    assert import_write.apply(directory, import_read.read_json(feed)).ok
     lock_path = Path(app.config["SEARCH_INDEX_DIR"]) / feeds.FOLDER / ".services-full.lock"
     with lock_path.open("w") as building:
         fcntl.flock(building, fcntl.LOCK_EX)  # as a worker building the new version holds it

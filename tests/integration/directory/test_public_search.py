@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance.directory import importer, places
+from alliance import places
+from alliance.directory import import_read, import_write
 from alliance.directory.seed import seed_directory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -208,7 +209,7 @@ def test_a_change_made_through_the_importer_is_searchable_on_the_next_request(ap
     service = json.loads(json.dumps(SERVICES[0]))
     service["description"] = "Now with a zebrafish aquarium."
     with app.app_context():
-        report = importer.apply(directory, importer.read_json(json.dumps({"services": [service]})))
+        report = import_write.apply(directory, import_read.read_json(json.dumps({"services": [service]})))
     assert report.ok, report.lines()
     assert result_names(client.get("/en/support?q=zebrafish").get_data(as_text=True)) == [service["name"]]
 
@@ -219,7 +220,9 @@ def test_a_service_named_for_the_words_ranks_above_one_that_only_mentions_them(a
     mentioned = json.loads(json.dumps(SERVICES[2]))
     mentioned["description"] = mentioned["description"] + " We once visited a zebrafish aquarium."
     with app.app_context():
-        report = importer.apply(directory, importer.read_json(json.dumps({"services": [mentioned, named]})))
+        report = import_write.apply(
+            directory, import_read.read_json(json.dumps({"services": [mentioned, named]}))
+        )
     assert report.ok, report.lines()
     names = result_names(client.get("/en/support?q=zebrafish").get_data(as_text=True))
     assert names == ["Zebrafish Friends (example)", mentioned["name"]]

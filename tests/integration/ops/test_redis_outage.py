@@ -23,7 +23,7 @@ from alliance.directory.models import ProblemReport
 from alliance.directory.seed import seed_directory
 from alliance.extensions import limiter
 from alliance.outbox.models import OutboxMessage
-from alliance.surveys import services as survey_services
+from alliance.surveys import seeding
 from alliance.surveys.models import Response
 from tests.conftest import PageCheckingClient
 from tests.factories import make_staff
@@ -114,7 +114,7 @@ def redis_app(app, session, redis_server):
     back to the session's app afterwards."""
     with app.app_context():
         seed_directory(session, ROOT / "content")
-    survey_services.seed_surveys(session, ROOT / "content")
+    seeding.seed_surveys(session, ROOT / "content")
     yield _app_with_redis(app, f"redis://127.0.0.1:{redis_server.port}/10")
     limiter.init_app(app)
     limiter._storage_dead = False

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from alliance.extensions import limiter
-from alliance.surveys import services
+from alliance.surveys import seeding
 from tests.integration.backoffice.conftest import smtp, smtp_server  # noqa: F401  (the local SMTP server)
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
@@ -18,7 +18,7 @@ def survey(app, session):
     """The example survey from content/surveys, loaded by its seeder; rate limits start afresh."""
     with app.app_context():
         limiter.reset()
-    services.seed_surveys(session, CONTENT)
+    seeding.seed_surveys(session, CONTENT)
     return SLUG
 
 

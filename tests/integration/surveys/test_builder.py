@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from alliance.accounts.models import AuditEvent
-from alliance.surveys import builder, services
+from alliance.surveys import answering, builder, locking, reading, seeding, submission
 from alliance.surveys.models import QUESTION_KINDS, Question, Survey, SurveyLanguage, SurveyText
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import csrf_token, signed_in_client, submit
@@ -51,7 +51,7 @@ def test_every_kind_of_question_can_be_made_and_read_back_as_the_public_sees_it(
             data.max_length = 500
         builder.add_question(session, survey.id, page.id, kind, data)
     session.commit()
-    view = services.preview_survey(session, survey.id, "en")
+    view = reading.preview_survey(session, survey.id, "en")
     by_kind = {q.kind: q for q in view.questions()}
     assert list(by_kind) == list(QUESTION_KINDS)
     assert [o.text for o in by_kind["multiple"].options] == ["First", "Second", "Third", "Something else"]
@@ -97,9 +97,9 @@ def test_a_condition_must_name_answers_of_a_choice_question_on_an_earlier_page(s
 
 def test_the_public_sees_a_conditional_question_only_after_the_answer_it_depends_on(session):
     survey = small_survey(session)
-    view = services.preview_survey(session, survey.id, "en")
-    assert services.visible_pages(view, {"q1": "no"}) == [1]
-    assert services.visible_pages(view, {"q1": "yes"}) == [1, 2]
+    view = reading.preview_survey(session, survey.id, "en")
+    assert answering.visible_pages(view, {"q1": "no"}) == [1]
+    assert answering.visible_pages(view, {"q1": "yes"}) == [1, 2]
 
 
 def test_a_language_cannot_be_offered_until_every_text_is_translated(session):
@@ -112,7 +112,7 @@ def test_a_language_cannot_be_offered_until_every_text_is_translated(session):
     translate(session, survey.id, "ur", "اردو")
     builder.offer(session, survey.id, "ur")
     session.commit()
-    assert "ur" in services.offered_languages(session, survey.id)
+    assert "ur" in reading.offered_languages(session, survey.id)
     with pytest.raises(builder.BuilderError, match="offered"):
         builder.save_translation(session, survey.id, "ur", {"title": ""}, reviewed=False)
 
@@ -123,7 +123,7 @@ def test_questions_lock_after_the_first_response_and_a_new_version_copies_everyt
     builder.offer(session, survey.id, "pl")
     builder.open_survey(session, survey.id, NOW)
     session.commit()
-    services.submit(session, survey.slug, "en", services.new_token(), {"q1": "no"}, {}, CONTENT)
+    submission.submit(session, survey.slug, "en", submission.new_token(), {"q1": "no"}, {}, CONTENT)
     q1 = session.scalar(select(Question.id).where(Question.survey_id == survey.id, Question.key == "q1"))
     with pytest.raises(builder.BuilderError, match="Make a new version"):
         builder.edit_question(session, survey.id, q1, Q("Changed"))
@@ -139,7 +139,7 @@ def test_questions_lock_after_the_first_response_and_a_new_version_copies_everyt
     copied = builder.export_record(session, copy.id)
     assert {**copied, "status": "open"} == original
     # The draft does not show publicly: the public still answers version 1.
-    assert services.load_survey(session, survey.slug, "en").version == 1
+    assert reading.load_survey(session, survey.slug, "en").version == 1
     builder.edit_question(
         session,
         copy.id,
@@ -150,13 +150,13 @@ def test_questions_lock_after_the_first_response_and_a_new_version_copies_everyt
     session.commit()
     session.refresh(survey)
     assert survey.status == "closed" and survey.closed_at is not None
-    public = services.load_survey(session, survey.slug, "en")
+    public = reading.load_survey(session, survey.slug, "en")
     assert (public.id, public.version) == (copy.id, 2)
     assert public.questions()[0].text == "Have you done the bowel screening test?"
-    assert [s.id for s in services.open_surveys(session, "en")] == [copy.id]
-    sent = services.submit(session, survey.slug, "pl", services.new_token(), {"q1": "yes"}, {}, CONTENT)
+    assert [s.id for s in reading.open_surveys(session, "en")] == [copy.id]
+    sent = submission.submit(session, survey.slug, "pl", submission.new_token(), {"q1": "yes"}, {}, CONTENT)
     assert not sent.duplicate
-    counts = {sid: services.response_count(session, sid) for sid in (survey.id, copy.id)}
+    counts = {sid: locking.response_count(session, sid) for sid in (survey.id, copy.id)}
     assert counts == {survey.id: 1, copy.id: 1}
 
 
@@ -169,7 +169,7 @@ def test_a_duplicate_is_a_new_draft_survey_with_its_own_slug_and_title(session):
     assert (copy.version, copy.status, copy.based_on_id) == (1, "draft", survey.id)
     assert builder.texts(session, copy.id, "en")["title"] == "Bowel screening 2027"
     assert builder.texts(session, copy.id, "en")["q.q2.text"] == "What was it like?"
-    assert services.missing_translations(session, copy.id, "ro") == ["title"]
+    assert locking.missing_translations(session, copy.id, "ro") == ["title"]
     assert not session.scalar(
         select(SurveyLanguage.offered).where(SurveyLanguage.survey_id == copy.id, SurveyLanguage.lang == "ro")
     )
@@ -181,11 +181,11 @@ def test_closing_by_hand_records_when(session):
     survey = small_survey(session)
     builder.open_survey(session, survey.id, NOW)
     builder.close_survey(session, survey.id, NOW)
-    assert (survey.status, services._aware(survey.closed_at)) == ("closed", NOW)
+    assert (survey.status, reading._aware(survey.closed_at)) == ("closed", NOW)
 
 
 def test_seeding_still_loads_and_the_seeded_survey_can_be_copied(session):
-    services.seed_surveys(session, CONTENT)
+    seeding.seed_surveys(session, CONTENT)
     seeded = session.scalars(select(Survey)).one()
     copy = builder.new_version(session, seeded.id)
     session.commit()
@@ -193,7 +193,7 @@ def test_seeding_still_loads_and_the_seeded_survey_can_be_copied(session):
         builder.export_record(session, copy.id)["pages"] == builder.export_record(session, seeded.id)["pages"]
     )
     # The staff's new version is the survey's newest: seeding again keeps it, never replaces it.
-    assert services.seed_surveys(session, CONTENT) == (0, "1 kept")
+    assert seeding.seed_surveys(session, CONTENT) == (0, "1 kept")
     assert session.scalars(select(Survey.id).order_by(Survey.version.desc())).first() == copy.id
 
 
@@ -278,7 +278,7 @@ def test_the_preview_walks_the_public_pages_in_urdu_and_saves_nothing(lead, sess
     assert "Fine" in check and f"/backoffice/surveys/{survey.id}/preview/ur" in check
     done = lead.post(f"{base}?step=check", data={"csrf_token": csrf_token(check), "token": "preview"})
     assert done.status_code == 303
-    assert services.response_count(session, survey.id) == 0
+    assert locking.response_count(session, survey.id) == 0
 
 
 def test_opening_from_the_back_office_is_refused_while_english_is_incomplete(lead, session):

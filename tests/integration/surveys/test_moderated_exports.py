@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from alliance.accounts.models import AuditEvent
-from alliance.surveys import exports, services
+from alliance.surveys import exports, submission
 from alliance.surveys.models import Answer, Survey
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import signed_in_client
@@ -24,11 +24,11 @@ FORMATS = ("csv", "xlsx", "json")
 
 
 def send(session, slug, **answers):
-    services.submit(
+    submission.submit(
         session,
         slug,
         "en",
-        services.new_token(),
+        submission.new_token(),
         {"connection": "public", "barriers": ["transport"], **answers},
         {},
         CONTENT,

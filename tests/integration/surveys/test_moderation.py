@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from alliance.accounts.models import AuditEvent
-from alliance.surveys import moderation, services
+from alliance.surveys import decisions, moderation_terms, review_queue, submission, theming
 from alliance.surveys.models import Answer, AnswerReview, Survey
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import signed_in_client
@@ -27,11 +27,11 @@ def send(session, slug, lang="en", tell_us_more="", one_change="", other="", min
         answers["tell_us_more"] = tell_us_more
     if one_change:
         answers["one_change"] = one_change
-    services.submit(
+    submission.submit(
         session,
         slug,
         lang,
-        services.new_token(),
+        submission.new_token(),
         answers,
         {},
         CONTENT,
@@ -65,7 +65,7 @@ def moderator(app, session):
 def test_submitting_adds_one_pending_review_per_free_text_answer_and_syncing_finds_none_left(
     session, answered
 ):
-    assert moderation.sync_queue(session, answered) == 0
+    assert review_queue.sync_queue(session, answered) == 0
     reviews = session.scalars(select(AnswerReview)).all()
     assert len(reviews) == 3 and {review.status for review in reviews} == {"pending"}
     # Choice answers without text are not free text: only three of the many answer rows are queued.
@@ -73,7 +73,7 @@ def test_submitting_adds_one_pending_review_per_free_text_answer_and_syncing_fin
 
 
 def test_the_queue_puts_urgent_answers_first_then_the_oldest(session, answered):
-    items = moderation.queue(session, answered)
+    items = review_queue.queue(session, answered)
     assert [item.text for item in items] == [URGENT_ANSWER, PHONE_ANSWER, "The bus does not go there"]
     assert items[0].urgent and items[0].concerns == ["urgent_referral_delay"]
     assert items[1].personal_data == ["phone"] and not items[1].urgent
@@ -82,7 +82,7 @@ def test_the_queue_puts_urgent_answers_first_then_the_oldest(session, answered):
 def test_approving_publishes_the_answer_as_typed(session, answered):
     staff = make_staff(session, roles="moderator")
     target = answer_id(session, "The bus does not go there")
-    decided = moderation.decide(session, answered, target, "approve", staff.id)
+    decided = decisions.decide(session, answered, target, "approve", staff.id)
     session.commit()
     review = session.get(AnswerReview, target)
     assert (decided.status, review.text, review.decided_by) == (
@@ -95,58 +95,58 @@ def test_approving_publishes_the_answer_as_typed(session, answered):
 
 def test_redacting_a_chosen_span_replaces_it_and_rejecting_publishes_nothing(session, answered):
     phone = answer_id(session, PHONE_ANSWER)
-    decided = moderation.decide(session, answered, phone, "redact", None, chosen=[0])
+    decided = decisions.decide(session, answered, phone, "redact", None, chosen=[0])
     assert decided.redactions == 1
     assert session.get(AnswerReview, phone).text == (
         "The nurses were kind. Ring me on [redacted] if you want to know more."
     )
     urgent = answer_id(session, URGENT_ANSWER)
-    moderation.decide(session, answered, urgent, "reject", None)
+    decisions.decide(session, answered, urgent, "reject", None)
     assert session.get(AnswerReview, urgent).status == "rejected"
     assert session.get(AnswerReview, urgent).text is None
 
 
 def test_an_edit_may_replace_text_with_redacted_but_never_add_words(session, answered):
     phone = answer_id(session, PHONE_ANSWER)
-    with pytest.raises(moderation.ModerationError) as error:
-        moderation.decide(
+    with pytest.raises(moderation_terms.ModerationError) as error:
+        decisions.decide(
             session, answered, phone, "redact", None, edited="The nurses were rude. Ring me on [redacted]."
         )
     assert error.value.field == "text"
-    moderation.decide(session, answered, phone, "redact", None, edited="The nurses were kind. [redacted]")
+    decisions.decide(session, answered, phone, "redact", None, edited="The nurses were kind. [redacted]")
     assert session.get(AnswerReview, phone).text == "The nurses were kind. [redacted]"
 
 
 def test_redact_with_nothing_chosen_is_refused(session, answered):
-    with pytest.raises(moderation.ModerationError):
-        moderation.decide(session, answered, answer_id(session, PHONE_ANSWER), "redact", None)
+    with pytest.raises(moderation_terms.ModerationError):
+        decisions.decide(session, answered, answer_id(session, PHONE_ANSWER), "redact", None)
 
 
 def test_themes_can_be_added_renamed_removed_tagged_and_counted(session, answered):
-    transport = moderation.add_theme(session, answered, "Transport", "Getting to hospital")
-    staff = moderation.add_theme(session, answered, "staff", "Staff attitude")
+    transport = theming.add_theme(session, answered, "Transport", "Getting to hospital")
+    staff = theming.add_theme(session, answered, "staff", "Staff attitude")
     assert transport.code == "transport"
-    with pytest.raises(moderation.ModerationError):
-        moderation.add_theme(session, answered, "transport", "Again")
-    with pytest.raises(moderation.ModerationError):
-        moderation.add_theme(session, answered, "has spaces", "Bad code")
+    with pytest.raises(moderation_terms.ModerationError):
+        theming.add_theme(session, answered, "transport", "Again")
+    with pytest.raises(moderation_terms.ModerationError):
+        theming.add_theme(session, answered, "has spaces", "Bad code")
     bus = answer_id(session, "The bus does not go there")
     phone = answer_id(session, PHONE_ANSWER)
-    assert moderation.set_answer_themes(session, answered, bus, [transport.id]) == (["transport"], [])
-    moderation.set_answer_themes(session, answered, phone, [transport.id, staff.id])
-    assert moderation.set_answer_themes(session, answered, phone, [staff.id]) == ([], ["transport"])
-    moderation.rename_theme(session, answered, staff.id, "staff", "Kindness of staff")
-    counts = {theme.code: (theme.label, count) for theme, count in moderation.theme_counts(session, answered)}
+    assert theming.set_answer_themes(session, answered, bus, [transport.id]) == (["transport"], [])
+    theming.set_answer_themes(session, answered, phone, [transport.id, staff.id])
+    assert theming.set_answer_themes(session, answered, phone, [staff.id]) == ([], ["transport"])
+    theming.rename_theme(session, answered, staff.id, "staff", "Kindness of staff")
+    counts = {theme.code: (theme.label, count) for theme, count in theming.theme_counts(session, answered)}
     assert counts == {"staff": ("Kindness of staff", 1), "transport": ("Getting to hospital", 1)}
-    moderation.decide(session, answered, phone, "redact", None, chosen=[0])
-    moderation.decide(session, answered, bus, "approve", None)
-    quotes = moderation.approved_quotes(session, answered, theme_id=staff.id)
+    decisions.decide(session, answered, phone, "redact", None, chosen=[0])
+    decisions.decide(session, answered, bus, "approve", None)
+    quotes = theming.approved_quotes(session, answered, theme_id=staff.id)
     assert quotes == [
         (phone, "The nurses were kind. Ring me on [redacted] if you want to know more.", "tell_us_more", "en")
     ]
-    assert len(moderation.approved_quotes(session, answered)) == 2
-    moderation.remove_theme(session, answered, transport.id)
-    assert [theme.code for theme, _ in moderation.theme_counts(session, answered)] == ["staff"]
+    assert len(theming.approved_quotes(session, answered)) == 2
+    theming.remove_theme(session, answered, transport.id)
+    assert [theme.code for theme, _ in theming.theme_counts(session, answered)] == ["staff"]
 
 
 def test_a_moderator_redacts_over_http_and_the_audit_entry_carries_no_text(session, answered, moderator):
@@ -198,7 +198,7 @@ def test_themes_are_managed_and_tagged_over_http(session, answered, moderator):
         url, data={"csrf_token": csrf_from(page), "action": "add", "code": "transport", "label": "Again"}
     )
     assert clash.status_code == 400 and "already has the code transport" in clash.get_data(as_text=True)
-    theme = moderation.themes(session, answered)[0]
+    theme = theming.themes(session, answered)[0]
     bus = answer_id(session, "The bus does not go there")
     answer_url = f"/backoffice/moderation/{answered}/answers/{bus}"
     form_page = client.get(answer_url).get_data(as_text=True)
@@ -211,7 +211,7 @@ def test_themes_are_managed_and_tagged_over_http(session, answered, moderator):
             "text": "The bus does not go there",
         },
     )
-    assert moderation.theme_counts(session, answered)[0][1] == 1
+    assert theming.theme_counts(session, answered)[0][1] == 1
     renamed = client.post(
         url,
         data={
@@ -224,7 +224,7 @@ def test_themes_are_managed_and_tagged_over_http(session, answered, moderator):
     )
     assert renamed.status_code == 302
     client.post(url, data={"csrf_token": csrf_from(page), "action": "remove", "theme_id": theme.id})
-    assert moderation.themes(session, answered) == []
+    assert theming.themes(session, answered) == []
     actions = set(session.scalars(select(AuditEvent.action)))
     assert {
         "survey.theme.add",
@@ -265,8 +265,8 @@ def test_an_urdu_answer_is_shown_right_to_left_with_its_name_highlighted(session
 
 
 def test_the_queue_comes_in_pages_urgent_first_and_a_page_past_the_end_gives_the_last(session, answered):
-    first = moderation.queue_page(session, answered, "pending", page=1, per_page=2)
+    first = review_queue.queue_page(session, answered, "pending", page=1, per_page=2)
     assert [item.text for item in first.items] == [URGENT_ANSWER, PHONE_ANSWER]
     assert (first.total, first.urgent, first.page, first.pages) == (3, 1, 1, 2)
-    last = moderation.queue_page(session, answered, "pending", page=99, per_page=2)
+    last = review_queue.queue_page(session, answered, "pending", page=99, per_page=2)
     assert [item.text for item in last.items] == ["The bus does not go there"] and last.page == 2

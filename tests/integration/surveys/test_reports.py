@@ -8,7 +8,7 @@ import html5lib
 import pytest
 from sqlalchemy import func, select
 
-from alliance.surveys import reports, services
+from alliance.surveys import reports, seeding
 from alliance.surveys.models import (
     Answer,
     AnswerReview,
@@ -41,7 +41,7 @@ def make_responses(session, survey_id: int | None = None, typed: str = "Evening 
     """44 responses to the example survey with answers, equality answers, two themes and approved quotes.
     Returns the survey id. The first response's short answer is `typed`."""
     if survey_id is None:
-        services.seed_surveys(session, CONTENT)
+        seeding.seed_surveys(session, CONTENT)
         survey_id = session.scalar(select(Survey.id).where(Survey.slug == SLUG))
     questions = {
         q.key: q.id for q in session.scalars(select(Question).where(Question.survey_id == survey_id))

@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from alliance.directory import generator, places
+from alliance import places
+from alliance.directory import generator
 from alliance.directory.spec import validator
 
 FOLDER = Path(__file__).resolve().parents[3] / "content" / "directory"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from alliance.directory import importer
+from alliance.directory import import_batch, import_check, import_read
 from alliance.directory import models as m
 
 
@@ -37,7 +37,7 @@ def test_a_feed_with_taxonomies_and_services_becomes_rows_for_each_table():
             }
         ],
     }
-    batch = importer.read_json(json.dumps(feed))
+    batch = import_read.read_json(json.dumps(feed))
     # Short ids keep the test readable; the schema's format check names each one (ids must be UUIDs).
     assert sorted(p.message for p in batch.problems) == [
         "'l1' is not a 'uuid'",
@@ -60,7 +60,7 @@ def test_a_feed_with_taxonomies_and_services_becomes_rows_for_each_table():
 def test_a_list_a_page_of_contents_and_a_single_service_are_all_accepted(shape):
     service = {"id": "s1", "name": "S", "status": "active"}
     data = {"list": [service], "page": {"contents": [service]}, "single": service}[shape]
-    batch = importer.read_json(json.dumps(data))
+    batch = import_read.read_json(json.dumps(data))
     assert [r.values["id"] for r in batch.rows["services"]] == ["s1"]
 
 
@@ -73,7 +73,7 @@ def test_a_value_of_the_wrong_shape_is_reported_at_its_path():
         "languages": ["Polish"],
         "minimum_age": "eighteen",
     }
-    batch = importer.read_json(json.dumps([service]))
+    batch = import_read.read_json(json.dumps([service]))
     assert {(p.where, p.field) for p in batch.problems} >= {
         ("services[0]", "phones"),
         ("services[0].languages[0]", ""),
@@ -83,12 +83,12 @@ def test_a_value_of_the_wrong_shape_is_reported_at_its_path():
 
 @pytest.mark.parametrize("text", ["{oops", "42", '{"something": "else"}'])
 def test_json_that_is_not_a_directory_is_refused(text):
-    with pytest.raises(importer.ImportFileError):
-        importer.read_json(text)
+    with pytest.raises(import_batch.ImportFileError):
+        import_read.read_json(text)
 
 
 def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them_and_blank_cells_left_out():
-    batch = importer.read_csv_files(
+    batch = import_read.read_csv_files(
         {"phones.csv": "id,service_id,contact_id,number,description\np1,s1,,111,\np2,s1,,999,Emergency\n"}
     )
     assert [r.where for r in batch.rows["phones"]] == ["phones.csv row 2", "phones.csv row 3"]
@@ -96,20 +96,20 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them_and_blank_cells_left_
 
 
 def test_an_unknown_csv_file_name_is_refused():
-    with pytest.raises(importer.ImportFileError, match="unknown files: people.csv"):
-        importer.read_csv_files({"people.csv": "id\n1\n"})
+    with pytest.raises(import_batch.ImportFileError, match="unknown files: people.csv"):
+        import_read.read_csv_files({"people.csv": "id\n1\n"})
 
 
 def test_a_zip_of_csv_files_is_read_and_a_broken_zip_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("export/taxonomies.csv", "id,name,description,uri,version\nt1,Needs,,,\n")
-    batch = importer.read_upload("data.zip", buffer.getvalue())
+    batch = import_read.read_upload("data.zip", buffer.getvalue())
     assert batch.rows["taxonomies"][0].values == {"id": "t1", "name": "Needs"}
-    with pytest.raises(importer.ImportFileError, match="zip"):
-        importer.read_upload("data.zip", b"not a zip")
-    with pytest.raises(importer.ImportFileError, match="UTF-8"):
-        importer.read_upload("services.csv", "name\nCaf\xe9\n".encode("latin-1"))
+    with pytest.raises(import_batch.ImportFileError, match="zip"):
+        import_read.read_upload("data.zip", b"not a zip")
+    with pytest.raises(import_batch.ImportFileError, match="UTF-8"):
+        import_read.read_upload("services.csv", "name\nCaf\xe9\n".encode("latin-1"))
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def test_a_zip_of_csv_files_is_read_and_a_broken_zip_refused():
     ],
 )
 def test_text_from_a_file_becomes_the_columns_type(model, name, raw, expected):
-    assert importer._coerce(column(model, name), raw) == expected
+    assert import_check._coerce(column(model, name), raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -142,9 +142,9 @@ def test_text_from_a_file_becomes_the_columns_type(model, name, raw, expected):
 )
 def test_a_value_of_the_wrong_kind_gets_a_readable_reason(model, name, raw, message):
     with pytest.raises(ValueError, match=message):
-        importer._coerce(column(model, name), raw)
+        import_check._coerce(column(model, name), raw)
 
 
 def test_a_folder_or_zip_with_no_csv_files_is_refused(tmp_path):
-    with pytest.raises(importer.ImportFileError, match="no CSV files"):
-        importer.read_path(tmp_path)
+    with pytest.raises(import_batch.ImportFileError, match="no CSV files"):
+        import_read.read_path(tmp_path)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance.directory import places
+from alliance import places
 
 TABLE = Path(__file__).resolve().parents[3] / "content" / "directory" / "outcode-centroids.csv"
 

@@ -4,17 +4,11 @@ import json
 
 import pytest
 
-from alliance.surveys.moderation import (
-    SAFEGUARDING_FILE,
-    ModerationError,
-    find_personal_data,
-    flag_safeguarding,
-    flags_for,
-    is_redaction_of,
-    normalise,
-    redact,
-    segments,
-)
+from alliance.surveys.moderation_terms import SAFEGUARDING_FILE, ModerationError
+from alliance.surveys.normalising import normalise
+from alliance.surveys.personal_data import find_personal_data, segments
+from alliance.surveys.redaction import is_redaction_of, redact
+from alliance.surveys.safeguarding import flag_safeguarding, flags_for
 
 LANGUAGES = ("en", "ar", "bn", "ckb", "pa", "pl", "ro", "sk", "so", "ur", "zh")
 

@@ -3,19 +3,18 @@
 import pytest
 
 from alliance.surveys import equality
-from alliance.surveys.services import (
-    OptionView,
-    QuestionView,
-    SurveyView,
+from alliance.surveys.answering import (
     first_unanswered_page,
     form_values,
     merge_page,
     next_page,
     previous_page,
     prune,
-    validate_question,
     visible_pages,
 )
+from alliance.surveys.models import QUESTION_KINDS
+from alliance.surveys.question_kinds import SHOWERS, STORERS, VALIDATORS, answer_rows, validate_question
+from alliance.surveys.reading import OptionView, QuestionView, SurveyError, SurveyView
 
 
 def q(key, kind, page, required=False, **extra):
@@ -107,3 +106,28 @@ def test_equality_answers_keep_only_known_answers_to_known_questions():
     assert equality.clean(form) == {"age_band": "25-34", "sex": "prefer-not-to-say"}
     assert all(equality.options(question)[-1][0] == "prefer-not-to-say" for question in equality.QUESTIONS)
     assert len(equality.QUESTIONS) == 9
+
+
+def test_every_question_kind_a_survey_may_use_has_a_validator_and_no_other_kind_does():
+    assert set(VALIDATORS) == set(QUESTION_KINDS)
+
+
+def test_a_question_of_a_kind_the_registry_does_not_know_is_refused_rather_than_guessed():
+    with pytest.raises(SurveyError, match="unknown question kind slider"):
+        validate_question(q("s", "slider", 1), {"s": ["3"]})
+
+
+def test_every_question_kind_a_survey_may_use_has_a_way_to_be_stored_and_shown_for_checking():
+    assert set(STORERS) == set(QUESTION_KINDS)
+    assert set(SHOWERS) == set(QUESTION_KINDS)
+
+
+def test_a_ranking_is_stored_as_one_row_per_option_with_its_place_and_other_text_only_on_other():
+    ranking = q("r", "ranking", 1, options=[OptionView("a", "A"), OptionView("b", "B")])
+    assert [(row.option_key, row.value) for row in answer_rows(ranking, ["b", "a"], {})] == [
+        ("b", "1"),
+        ("a", "2"),
+    ]
+    many = q("m", "multiple", 1, options=[OptionView("a", "A"), OptionView("x", "Other", is_other=True)])
+    rows = answer_rows(many, ["a", "x"], {"m.other": "a bus pass"})
+    assert [(row.option_key, row.value) for row in rows] == [("a", ""), ("x", "a bus pass")]

@@ -30,7 +30,7 @@ reviews = sa.table(
 
 
 def upgrade() -> None:
-    from alliance.surveys import moderation
+    from alliance.surveys import review_queue, safeguarding
 
     op.create_index(
         "ix_survey_answer_reviews_queue", "survey_answer_reviews", ["survey_id", "status", "urgent"]
@@ -38,13 +38,13 @@ def upgrade() -> None:
     bind = op.get_bind()
     for (survey_id,) in bind.execute(sa.text("SELECT id FROM surveys")).all():
         rows = bind.execute(
-            moderation._free_text_answers(survey_id)
+            review_queue._free_text_answers(survey_id)
             .outerjoin(reviews, reviews.c.answer_id == sa.literal_column("survey_answers.id"))
             .where(reviews.c.answer_id.is_(None))
         ).all()
         found = []
         for answer_id, value, lang, _key in rows:
-            flags, urgent = moderation.flags_for(value, lang)
+            flags, urgent = safeguarding.flags_for(value, lang)
             found.append(
                 {
                     "answer_id": answer_id,

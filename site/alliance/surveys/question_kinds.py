@@ -1,0 +1,270 @@
+"""Survey question kinds: for each kind in QUESTION_KINDS, how a submitted form is validated into an
+answer, how an answer is stored as Answer rows, and how it reads on the check-your-answers page.
+
+`validate_question`, `answer_rows` and `answer_text` ask the registries; a kind missing from them is refused, and unit
+tests check that every kind in QUESTION_KINDS is in each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import cast
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from alliance.dates import DateError, parse_date_parts
+from alliance.places import PostcodeError, outcode
+from alliance.surveys.models import Answer
+from alliance.surveys.reading import DEFAULT_SHORT_TEXT, QuestionView, SurveyError
+
+Form = dict[str, list[str]]
+Result = tuple[object, str | None]
+
+
+def clean_text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, and nobody types one: everything else is kept as typed.
+    return value.replace("\x00", "")
+
+
+def _one(form: Form, name: str) -> str:
+    values = form.get(name) or [""]
+    return clean_text(values[0] if isinstance(values, list) else values)
+
+
+def _blank(question: QuestionView, message: str) -> Result:
+    """No answer: an error only when the question must be answered."""
+    return None, (message if question.required else None)
+
+
+def _choose_one(question: QuestionView, form: Form, choices: list[str]) -> Result:
+    value = _one(form, question.key)
+    if not value:
+        return _blank(question, str(_l("Select an answer")))
+    if value not in choices:
+        return None, str(_l("Select an answer from the list"))
+    return value, None
+
+
+def _single(question: QuestionView, form: Form) -> Result:
+    return _choose_one(question, form, [option.key for option in question.options])
+
+
+def _rating(question: QuestionView, form: Form) -> Result:
+    low, high = question.min_value or 1, question.max_value or 5
+    return _choose_one(question, form, [str(n) for n in range(low, high + 1)])
+
+
+def _yes_no(question: QuestionView, form: Form) -> Result:
+    return _choose_one(question, form, ["yes", "no"])
+
+
+def _multiple(question: QuestionView, form: Form) -> Result:
+    values = [clean_text(v) for v in form.get(question.key, [])]
+    if not values:
+        return _blank(question, str(_l("Select at least one answer")))
+    option_keys = [option.key for option in question.options]
+    if any(value not in option_keys for value in values):
+        return None, str(_l("Select answers from the list"))
+    return list(dict.fromkeys(values)), None
+
+
+def _text(question: QuestionView, form: Form) -> Result:
+    value = _one(form, question.key)
+    limit = question.max_length or DEFAULT_SHORT_TEXT
+    if not value.strip():
+        return _blank(question, str(_l("Enter your answer")))
+    if len(value) > limit:
+        return value, str(_l("Your answer must be %(max)s characters or fewer", max=limit))
+    return value, None
+
+
+def _number(question: QuestionView, form: Form) -> Result:
+    value = _one(form, question.key).strip()
+    if not value:
+        return _blank(question, str(_l("Enter a number")))
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        return value, str(_l("Enter a whole number, like 3"))
+    low, high = question.min_value, question.max_value
+    if (low is not None and int(value) < low) or (high is not None and int(value) > high):
+        return value, str(_l("Enter a number between %(min)s and %(max)s", min=low or 0, max=high))
+    return str(int(value)), None
+
+
+def _date(question: QuestionView, form: Form) -> Result:
+    try:
+        value = parse_date_parts(
+            *(_one(form, f"{question.key}[{part}]") for part in ("day", "month", "year"))
+        )
+    except DateError as error:
+        return None, str(error.message)
+    if value is None:
+        return _blank(question, str(_l("Enter a date")))
+    return value.isoformat(), None
+
+
+def _outcode(question: QuestionView, form: Form) -> Result:
+    value = _one(form, question.key)
+    if not value.strip():
+        return _blank(question, str(_l("Enter the first part of your postcode")))
+    try:
+        return outcode(value[:20]), None
+    except PostcodeError:
+        return None, str(_l("Enter the first part of your postcode, like S1 or DN22"))
+
+
+def _ranking(question: QuestionView, form: Form) -> Result:
+    option_keys = [option.key for option in question.options]
+    ranks = {option: _one(form, f"{question.key}[{option}]").strip() for option in option_keys}
+    if not any(ranks.values()):
+        return _blank(question, str(_l("Put every item in order")))
+    allowed = {str(n) for n in range(1, len(option_keys) + 1)}
+    if not all(rank in allowed for rank in ranks.values()):
+        return None, str(_l("Put every item in order"))
+    if len(set(ranks.values())) != len(option_keys):
+        return None, str(_l("Give each item a different number"))
+    return sorted(option_keys, key=lambda option: int(ranks[option])), None
+
+
+VALIDATORS: dict[str, Callable[[QuestionView, Form], Result]] = {
+    "single": _single,
+    "multiple": _multiple,
+    "rating": _rating,
+    "yes_no": _yes_no,
+    "short_text": _text,
+    "long_text": _text,
+    "number": _number,
+    "date": _date,
+    "outcode": _outcode,
+    "ranking": _ranking,
+}
+
+
+def validate_question(question: QuestionView, form: Form) -> Result:
+    """(answer, error message) for one question from the submitted form; the answer is None when blank."""
+    validator = VALIDATORS.get(question.kind)
+    if validator is None:
+        raise SurveyError(f"unknown question kind {question.kind}")
+    return validator(question, form)
+
+
+def is_other(question: QuestionView, key: str) -> bool:
+    """Whether `key` is the question's "other, please say" option."""
+    return any(option.key == key and option.is_other for option in question.options)
+
+
+# How an answer is stored: option keys in option_key, the text or number or date in value.
+Storer = Callable[[QuestionView, object, dict], list[Answer]]
+
+
+def _store_choices(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    other = answers.get(f"{question.key}.other", "")
+    return [
+        Answer(question_id=question.id, option_key=option, value=other if is_other(question, option) else "")
+        for option in cast(list, value)
+    ]
+
+
+def _store_ranking(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    return [
+        Answer(question_id=question.id, option_key=option, value=str(rank))
+        for rank, option in enumerate(cast(list, value), start=1)
+    ]
+
+
+def _store_choice(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    return [Answer(question_id=question.id, option_key=value, value="")]
+
+
+def _store_value(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    return [Answer(question_id=question.id, value=str(value))]
+
+
+STORERS: dict[str, Storer] = {
+    "single": _store_choice,
+    "multiple": _store_choices,
+    "rating": _store_value,
+    "yes_no": _store_choice,
+    "short_text": _store_value,
+    "long_text": _store_value,
+    "number": _store_value,
+    "date": _store_value,
+    "outcode": _store_value,
+    "ranking": _store_ranking,
+}
+
+
+def answer_rows(question: QuestionView, value: object, answers: dict) -> list[Answer]:
+    """The Answer rows that store one question's answer; `answers` holds its "other" text, if any."""
+    storer = STORERS.get(question.kind)
+    if storer is None:
+        raise SurveyError(f"unknown question kind {question.kind}")
+    return storer(question, value, answers)
+
+
+# How an answer reads on the check-your-answers page (HTML: text is escaped, lines joined with <br>).
+Shower = Callable[[QuestionView, object, dict], Markup]
+
+
+def _show_yes_no(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(_l("Yes") if value == "yes" else _l("No")))
+
+
+def _show_choice(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(question.option_text(str(value))))
+
+
+def _show_choices(question: QuestionView, value: object, answers: dict) -> Markup:
+    lines = []
+    for key in cast(list, value):
+        text = question.option_text(key)
+        other = answers.get(f"{question.key}.other") if is_other(question, key) else None
+        lines.append(escape(f"{text}: {other}" if other else text))
+    return Markup("<br>").join(lines)
+
+
+def _show_ranking(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup("<br>").join(
+        escape(f"{rank}. {question.option_text(key)}") for rank, key in enumerate(cast(list, value), start=1)
+    )
+
+
+def _show_date(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(format_date(date.fromisoformat(str(value)), "long")))
+
+
+def _show_outcode(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup('<span dir="ltr">{}</span>').format(value)
+
+
+def _show_lines(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup("<br>").join(escape(line) for line in str(value).splitlines())
+
+
+def _show_value(question: QuestionView, value: object, answers: dict) -> Markup:
+    return Markup(escape(value))
+
+
+SHOWERS: dict[str, Shower] = {
+    "single": _show_choice,
+    "multiple": _show_choices,
+    "rating": _show_value,
+    "yes_no": _show_yes_no,
+    "short_text": _show_value,
+    "long_text": _show_lines,
+    "number": _show_value,
+    "date": _show_date,
+    "outcode": _show_outcode,
+    "ranking": _show_ranking,
+}
+
+
+def answer_text(question: QuestionView, answers: dict) -> Markup:
+    """One answer as it reads on the check-your-answers page."""
+    value = answers.get(question.key)
+    if value in (None, "", []):
+        return Markup(escape(_l("Not answered")))
+    return SHOWERS.get(question.kind, _show_value)(question, value, answers)
