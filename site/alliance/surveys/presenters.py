@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -35,7 +37,11 @@ def error_list(errors: dict[str, str], anchors: dict[str, str] | None = None) ->
 
 def anchors(view: SurveyView, number: int) -> dict[str, str]:
     """Where each question's error links to: its first input (a date's day box)."""
-    return {q.key: f"{field_id(q.key)}-day" for q in view.pages[number - 1] if q.kind == "date"}
+    return {
+        q.key: f"{field_id(q.key)}{question_kinds.field(q.kind).first_input}"
+        for q in view.pages[number - 1]
+        if question_kinds.field(q.kind).first_input
+    }
 
 
 def page_values(view: SurveyView, number: int, answers: dict) -> dict[str, list[str]]:
@@ -50,18 +56,34 @@ def _first(values: dict, name: str) -> str:
     return found[0] if isinstance(found, list) else str(found)
 
 
+def _yes_no_pairs(question: QuestionView) -> list[tuple[str, str]]:
+    return [("yes", str(_l("Yes"))), ("no", str(_l("No")))]
+
+
+def _scale_pairs(question: QuestionView) -> list[tuple[str, str]]:
+    low, high = question.min_value or 1, question.max_value or 5
+    pairs = []
+    for n in range(low, high + 1):
+        label = question.low_label if n == low else question.high_label if n == high else ""
+        pairs.append((str(n), f"{n} – {label}" if label else str(n)))
+    return pairs
+
+
+def _option_pairs(question: QuestionView) -> list[tuple[str, str]]:
+    return [(option.key, option.text) for option in question.options]
+
+
+# Where a choice question's items come from, named by question_kinds.Field.choices.
+_CHOICES: dict[str, Callable[[QuestionView], list[tuple[str, str]]]] = {
+    "options": _option_pairs,
+    "yes_no": _yes_no_pairs,
+    "scale": _scale_pairs,
+}
+
+
 def _choice_items(question: QuestionView, values: dict, errors: dict) -> list[dict]:
     chosen = values.get(question.key) or []
-    if question.kind == "yes_no":
-        pairs = [("yes", str(_l("Yes"))), ("no", str(_l("No")))]
-    elif question.kind == "rating":
-        low, high = question.min_value or 1, question.max_value or 5
-        pairs = []
-        for n in range(low, high + 1):
-            label = question.low_label if n == low else question.high_label if n == high else ""
-            pairs.append((str(n), f"{n} – {label}" if label else str(n)))
-    else:
-        pairs = [(option.key, option.text) for option in question.options]
+    pairs = _CHOICES[question_kinds.field(question.kind).choices](question)
     items = []
     for value, text in pairs:
         item = {"value": value, "text": text, "checked": value in chosen}
@@ -111,97 +133,120 @@ def _question_params(question: QuestionView, heading: bool, values: dict, errors
         "errorMessage": {"text": error} if error else None,
     }
     common = {key: value for key, value in common.items() if value is not None}
-    kind = question.kind
-    if kind in ("single", "rating", "yes_no", "multiple"):
-        # The first item takes the id itself (the error summary links to it), so the group has none.
-        params: dict[str, object] = {
-            "idPrefix": common.pop("id"),
-            **common,
-            "fieldset": {"legend": label},
-            "items": _choice_items(question, values, errors),
-        }
-        if kind == "yes_no":
-            params["classes"] = "nhsuk-radios--inline"
-        return {"macro": "checkboxes" if kind == "multiple" else "radios", "params": params}
-    if kind == "long_text":
-        return {
-            "macro": "characterCount",
-            "params": {
-                **common,
-                "label": label,
-                "value": _first(values, question.key),
-                "maxlength": question.max_length or reading.DEFAULT_SHORT_TEXT,
-                "rows": 6,
-                "textareaDescriptionText": str(_l("You can enter up to %{count} characters")),
-                "charactersUnderLimitText": {
-                    "one": str(_l("You have %{count} character remaining")),
-                    "other": str(_l("You have %{count} characters remaining")),
-                },
-                "charactersAtLimitText": str(_l("You have 0 characters remaining")),
-                "charactersOverLimitText": {
-                    "one": str(_l("You have %{count} character too many")),
-                    "other": str(_l("You have %{count} characters too many")),
-                },
-            },
-        }
-    if kind == "date":
-        error_class = " nhsuk-input--error" if error else ""
-        return {
-            "macro": "dateInput",
-            "params": {
-                **common,
-                "namePrefix": question.key,
-                "fieldset": {"legend": label},
-                "items": [
+    kind = question_kinds.field(question.kind)
+    params = _BUILDERS[kind.builder](question, kind, label, common, values, errors)
+    return {"macro": kind.macro, "params": params}
+
+
+def _choices_params(
+    question: QuestionView, kind: question_kinds.Field, label: dict, common: dict, values: dict, errors: dict
+) -> dict:
+    # The first item takes the id itself (the error summary links to it), so the group has none.
+    params: dict[str, object] = {
+        "idPrefix": common.pop("id"),
+        **common,
+        "fieldset": {"legend": label},
+        "items": _choice_items(question, values, errors),
+    }
+    if kind.classes:
+        params["classes"] = kind.classes
+    return params
+
+
+def _character_count_params(
+    question: QuestionView, kind: question_kinds.Field, label: dict, common: dict, values: dict, errors: dict
+) -> dict:
+    return {
+        **common,
+        "label": label,
+        "value": _first(values, question.key),
+        "maxlength": question.max_length or reading.DEFAULT_SHORT_TEXT,
+        "rows": 6,
+        "textareaDescriptionText": str(_l("You can enter up to %{count} characters")),
+        "charactersUnderLimitText": {
+            "one": str(_l("You have %{count} character remaining")),
+            "other": str(_l("You have %{count} characters remaining")),
+        },
+        "charactersAtLimitText": str(_l("You have 0 characters remaining")),
+        "charactersOverLimitText": {
+            "one": str(_l("You have %{count} character too many")),
+            "other": str(_l("You have %{count} characters too many")),
+        },
+    }
+
+
+def _date_params(
+    question: QuestionView, kind: question_kinds.Field, label: dict, common: dict, values: dict, errors: dict
+) -> dict:
+    error_class = " nhsuk-input--error" if errors.get(question.key) else ""
+    return {
+        **common,
+        "namePrefix": question.key,
+        "fieldset": {"legend": label},
+        "items": [
+            {
+                "name": part,
+                "label": str(text),
+                "classes": width + error_class,
+                "value": _first(values, f"{question.key}[{part}]"),
+            }
+            for part, text, width in (
+                ("day", _l("Day"), "nhsuk-input--width-2"),
+                ("month", _l("Month"), "nhsuk-input--width-2"),
+                ("year", _l("Year"), "nhsuk-input--width-4"),
+            )
+        ],
+    }
+
+
+def _ranking_params(
+    question: QuestionView, kind: question_kinds.Field, label: dict, common: dict, values: dict, errors: dict
+) -> dict:
+    error = errors.get(question.key)
+    count = len(question.options)
+    return {
+        **common,
+        "legend": label,
+        "selects": [
+            {
+                "id": field_id(question.key) if n == 0 else f"{field_id(question.key)}-{option.key}",
+                "name": f"{question.key}[{option.key}]",
+                "label": {"text": option.text},
+                "classes": "nhsuk-select--error" if error else "",
+                "items": [{"value": "", "text": str(_l("Choose a number"))}]
+                + [
                     {
-                        "name": part,
-                        "label": str(text),
-                        "classes": width + error_class,
-                        "value": _first(values, f"{question.key}[{part}]"),
+                        "value": str(rank),
+                        "text": str(rank),
+                        "selected": _first(values, f"{question.key}[{option.key}]") == str(rank),
                     }
-                    for part, text, width in (
-                        ("day", _l("Day"), "nhsuk-input--width-2"),
-                        ("month", _l("Month"), "nhsuk-input--width-2"),
-                        ("year", _l("Year"), "nhsuk-input--width-4"),
-                    )
+                    for rank in range(1, count + 1)
                 ],
-            },
-        }
-    if kind == "ranking":
-        count = len(question.options)
-        return {
-            "macro": "ranking",
-            "params": {
-                **common,
-                "legend": label,
-                "selects": [
-                    {
-                        "id": field_id(question.key) if n == 0 else f"{field_id(question.key)}-{option.key}",
-                        "name": f"{question.key}[{option.key}]",
-                        "label": {"text": option.text},
-                        "classes": "nhsuk-select--error" if error else "",
-                        "items": [{"value": "", "text": str(_l("Choose a number"))}]
-                        + [
-                            {
-                                "value": str(rank),
-                                "text": str(rank),
-                                "selected": _first(values, f"{question.key}[{option.key}]") == str(rank),
-                            }
-                            for rank in range(1, count + 1)
-                        ],
-                    }
-                    for n, option in enumerate(question.options)
-                ],
-            },
-        }
-    params = {**common, "label": label, "value": _first(values, question.key)}
-    if kind == "number":
-        params.update({"inputmode": "numeric", "classes": "nhsuk-input--width-5", "spellcheck": False})
-    elif kind == "outcode":
-        params.update({"classes": "nhsuk-input--width-5", "spellcheck": False, "autocomplete": "off"})
-    else:
+            }
+            for n, option in enumerate(question.options)
+        ],
+    }
+
+
+def _input_params(
+    question: QuestionView, kind: question_kinds.Field, label: dict, common: dict, values: dict, errors: dict
+) -> dict:
+    params = {**common, "label": label, "value": _first(values, question.key), **kind.extra}
+    if kind.classes:
+        params["classes"] = kind.classes
+    if kind.max_length_attribute:
         params["attributes"] = {"maxlength": str(question.max_length or reading.DEFAULT_SHORT_TEXT)}
-    return {"macro": "input", "params": params}
+    return params
+
+
+# How each kind of form field's parameters are made, named by question_kinds.Field.builder.
+_BUILDERS: dict[str, Callable[..., dict]] = {
+    "choices": _choices_params,
+    "character_count": _character_count_params,
+    "date": _date_params,
+    "ranking": _ranking_params,
+    "input": _input_params,
+}
 
 
 def page_questions(view: SurveyView, number: int, answers: dict, values: dict, errors: dict) -> list[dict]:

@@ -1,14 +1,17 @@
 """Survey question kinds: for each kind in QUESTION_KINDS, how a submitted form is validated into an
-answer, how an answer is stored as Answer rows, and how it reads on the check-your-answers page.
+answer, how an answer is stored as Answer rows, how it reads on the check-your-answers page, and how its
+form field is drawn (FIELDS, asked through `field`).
 
-`validate_question`, `answer_rows` and `answer_text` ask the registries; a kind missing from them is refused, and unit
-tests check that every kind in QUESTION_KINDS is in each.
+`validate_question`, `answer_rows`, `answer_text` and `field` ask the registries; a kind missing from them is
+refused, and unit tests check that every kind in QUESTION_KINDS is in each.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from typing import cast
 
@@ -267,4 +270,47 @@ def answer_text(question: QuestionView, answers: dict) -> Markup:
     value = answers.get(question.key)
     if value in (None, "", []):
         return Markup(escape(_l("Not answered")))
-    return SHOWERS.get(question.kind, _show_value)(question, value, answers)
+    shower = SHOWERS.get(question.kind)
+    if shower is None:
+        raise SurveyError(f"unknown question kind {question.kind}")
+    return shower(question, value, answers)
+
+
+@dataclass(frozen=True)
+class Field:
+    """How a kind's form field is drawn: which builder in presenters makes its parameters, and the
+    per-kind values that builder needs."""
+
+    builder: str  # "choices", "character_count", "date", "ranking" or "input"
+    macro: str  # the nhsuk-frontend (or site) macro that draws the field
+    choices: str = ""  # where a choice field's items come from: "options", "yes_no" or "scale"
+    classes: str = ""  # classes added to the field's parameters
+    extra: Mapping[str, object] = dataclass_field(default_factory=dict)  # other parameters, as given
+    max_length_attribute: bool = False  # whether the input carries the question's maxlength
+    first_input: str = ""  # suffix of the first input's id, where an error links (a date's day box)
+
+
+FIELDS: dict[str, Field] = {
+    "single": Field("choices", "radios", choices="options"),
+    "multiple": Field("choices", "checkboxes", choices="options"),
+    "rating": Field("choices", "radios", choices="scale"),
+    "yes_no": Field("choices", "radios", choices="yes_no", classes="nhsuk-radios--inline"),
+    "short_text": Field("input", "input", max_length_attribute=True),
+    "long_text": Field("character_count", "characterCount"),
+    "number": Field(
+        "input", "input", classes="nhsuk-input--width-5", extra={"inputmode": "numeric", "spellcheck": False}
+    ),
+    "date": Field("date", "dateInput", first_input="-day"),
+    "outcode": Field(
+        "input", "input", classes="nhsuk-input--width-5", extra={"spellcheck": False, "autocomplete": "off"}
+    ),
+    "ranking": Field("ranking", "ranking"),
+}
+
+
+def field(kind: str) -> Field:
+    """How a question of `kind` is drawn on the answering page."""
+    found = FIELDS.get(kind)
+    if found is None:
+        raise SurveyError(f"unknown question kind {kind}")
+    return found

@@ -1,0 +1,56 @@
+"""The registry of question kinds: every kind a survey may use is in every registry, and a kind none of
+them knows is refused by each way of asking them."""
+
+import pytest
+
+from alliance.surveys import question_kinds
+from alliance.surveys.models import QUESTION_KINDS
+from alliance.surveys.reading import QuestionView, SurveyError
+
+REGISTRIES = {
+    "VALIDATORS": question_kinds.VALIDATORS,
+    "STORERS": question_kinds.STORERS,
+    "SHOWERS": question_kinds.SHOWERS,
+    "FIELDS": question_kinds.FIELDS,
+}
+
+
+def _question(kind: str) -> QuestionView:
+    return QuestionView(key="s", kind=kind, required=True, text="S", page=1)
+
+
+# Each way of asking the registry, given a question of an unknown kind.
+ENTRIES = {
+    "validate_question": lambda q: question_kinds.validate_question(q, {"s": ["3"]}),
+    "answer_rows": lambda q: question_kinds.answer_rows(q, "3", {}),
+    "answer_text": lambda q: question_kinds.answer_text(q, {"s": "3"}),
+    "field": lambda q: question_kinds.field(q.kind),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRIES))
+def test_every_kind_a_survey_may_use_is_in_the_registry_and_no_other_kind_is(name):
+    assert set(REGISTRIES[name]) == set(QUESTION_KINDS)
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_a_kind_the_registry_does_not_know_is_refused_rather_than_guessed(entry):
+    with pytest.raises(SurveyError, match="unknown question kind slider"):
+        ENTRIES[entry](_question("slider"))
+
+
+@pytest.mark.parametrize("kind", QUESTION_KINDS)
+def test_every_kind_answers_each_way_of_asking_the_registry(kind):
+    # A kind the registries know gives an answer at each entry rather than the refusal above.
+    question = _question(kind)
+    assert question_kinds.field(kind).builder in {"choices", "character_count", "date", "ranking", "input"}
+    question_kinds.validate_question(question, {})
+    assert isinstance(question_kinds.answer_text(question, {}), str)
+
+
+def test_every_field_the_registry_names_has_a_way_to_be_drawn_on_the_answering_page():
+    from alliance.surveys import presenters
+
+    assert {field.builder for field in question_kinds.FIELDS.values()} == set(presenters._BUILDERS)
+    choices = {field.choices for field in question_kinds.FIELDS.values() if field.builder == "choices"}
+    assert choices == set(presenters._CHOICES)
