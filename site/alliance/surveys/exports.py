@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance.spreadsheets import safe_cell
-from alliance.surveys import equality, reports
+from alliance.surveys import equality, question_kinds, reports
 from alliance.surveys.models import Answer, AnswerReview, EqualityResponse, Response, Survey
 from alliance.surveys.suppression import MIN_BASE, SUPPRESSED_MARK
 
@@ -59,7 +59,7 @@ class Column:
     def xlsx_headings(self) -> list[str]:
         """The column headings in the spreadsheet: the question's text, one column per rank for a ranking."""
         title = self.text or self.key
-        if self.kind == "ranking":
+        if question_kinds.exporting(self.kind).value == "ranks":
             return [f"{title} (rank {rank})" for rank in range(1, len(self.options) + 1)]
         return [title]
 
@@ -95,10 +95,11 @@ def cell(value: object) -> str:
 
 def _value(column: Column, answers: list[tuple[str | None, str]]) -> str:
     """One question's answer in a response as text: choices joined with "; ", rankings in rank order."""
-    if column.kind == "ranking":
+    shape = question_kinds.exporting(column.kind).value
+    if shape == "ranks":
         ordered = sorted(answers, key=lambda item: int(item[1]) if item[1].isdigit() else 0)
         return "; ".join(column.options.get(key, key) for key, _ in ordered if key)
-    if column.kind in ("single", "multiple", "yes_no"):
+    if shape == "choices":
         chosen = []
         for key, text in answers:
             label = column.options.get(key, key or "")
@@ -107,12 +108,9 @@ def _value(column: Column, answers: list[tuple[str | None, str]]) -> str:
     return answers[0][1] if answers else ""
 
 
-FREE_TEXT_KINDS = ("short_text", "long_text")
-OTHER_TEXT_KINDS = ("single", "multiple", "yes_no")  # their value, when there is one, is "other" text
-
-
 def is_free_text(kind: str, value: str) -> bool:
-    return bool(value) and (kind in FREE_TEXT_KINDS or kind in OTHER_TEXT_KINDS)
+    """Whether an answer's value is typed text (or a choice's "other" text), shown only as moderated."""
+    return bool(value) and question_kinds.exporting(kind).reviewed_text
 
 
 def shown_text(value: str, status: str | None, published: str | None, raw: bool = False) -> str | None:
@@ -172,7 +170,7 @@ def _responses(
             .where(Answer.response_id.in_([row.id for row in batch]))
             .order_by(Answer.response_id, Answer.id)
         ):
-            if is_free_text(kinds.get(question_id, ""), value):
+            if question_id in kinds and is_free_text(kinds[question_id], value):
                 value = shown_text(value, status, published, raw)
                 if value is None and not key:
                     continue
@@ -299,16 +297,17 @@ def _xlsx_text(value: object) -> object:
 def _typed(column: Column, answers: list[tuple[str | None, str]]) -> list[object]:
     """One question's cells in the Responses sheet: numbers and ratings as numbers, dates as dates,
     a ranking as one cell per rank (the option's label), anything else as safe text."""
-    if column.kind == "ranking":
+    kind = question_kinds.exporting(column.kind)
+    if kind.value == "ranks":
         by_rank = {int(value): key for key, value in answers if key and value.isdigit()}
         return [
             _xlsx_text(column.options.get(by_rank[rank], by_rank[rank])) if rank in by_rank else None
             for rank in range(1, len(column.options) + 1)
         ]
     value = _value(column, answers)
-    if column.kind in ("number", "rating") and re.fullmatch(r"-?\d{1,15}", value):
+    if kind.cell == "number" and re.fullmatch(r"-?\d{1,15}", value):
         return [int(value)]
-    if column.kind == "date" and value:
+    if kind.cell == "date" and value:
         try:
             return [date.fromisoformat(value)]
         except ValueError:

@@ -310,7 +310,68 @@ FIELDS: dict[str, Field] = {
 
 def field(kind: str) -> Field:
     """How a question of `kind` is drawn on the answering page."""
-    found = FIELDS.get(kind)
+    return cast(Field, _entry(FIELDS, kind))
+
+
+def _entry(registry: Mapping[str, object], kind: str):
+    found = registry.get(kind)
     if found is None:
         raise SurveyError(f"unknown question kind {kind}")
     return found
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How a kind's answers are summed up on the back-office report page."""
+
+    summary: str  # "choices", "scale", "number", "ranking", or "count" (only how many answered)
+    fixed_options: tuple[tuple[str, str], ...] = ()  # (key, English label) when the answers are fixed
+    several: bool = False  # people may choose more than one answer
+    free_text: bool = False  # answers are typed text, moderated and grouped under themes
+
+
+REPORTING: dict[str, Reporting] = {
+    "single": Reporting("choices"),
+    "multiple": Reporting("choices", several=True),
+    "rating": Reporting("scale"),
+    "yes_no": Reporting("choices", fixed_options=(("yes", "Yes"), ("no", "No"))),
+    "short_text": Reporting("count", free_text=True),
+    "long_text": Reporting("count", free_text=True),
+    "number": Reporting("number"),
+    "date": Reporting("count"),
+    "outcode": Reporting("count"),
+    "ranking": Reporting("ranking"),
+}
+
+
+def reporting(kind: str) -> Reporting:
+    """How answers to a question of `kind` are summed up in reports."""
+    return cast(Reporting, _entry(REPORTING, kind))
+
+
+@dataclass(frozen=True)
+class Exporting:
+    """How a kind's answers go into the downloads."""
+
+    value: str  # how an answer reads as text: "ranks" (in rank order), "choices" (labels), or "value"
+    cell: str = "text"  # the spreadsheet cell: "text", "number" or "date"
+    reviewed_text: bool = False  # its text (typed, or "other" text) shows only as moderated
+
+
+EXPORTING: dict[str, Exporting] = {
+    "single": Exporting("choices", reviewed_text=True),
+    "multiple": Exporting("choices", reviewed_text=True),
+    "rating": Exporting("value", cell="number"),
+    "yes_no": Exporting("choices", reviewed_text=True),
+    "short_text": Exporting("value", reviewed_text=True),
+    "long_text": Exporting("value", reviewed_text=True),
+    "number": Exporting("value", cell="number"),
+    "date": Exporting("value", cell="date"),
+    "outcode": Exporting("value"),
+    "ranking": Exporting("ranks"),
+}
+
+
+def exporting(kind: str) -> Exporting:
+    """How answers to a question of `kind` go into the downloads."""
+    return cast(Exporting, _entry(EXPORTING, kind))

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
-from alliance.surveys import equality
+from alliance.surveys import equality, question_kinds
 from alliance.surveys.models import (
     Answer,
     AnswerReview,
@@ -28,8 +28,6 @@ from alliance.surveys.models import (
 )
 from alliance.surveys.suppression import MIN_BASE, Suppressed, suppress, suppress_column
 
-CHOICE_KINDS = ("single", "multiple", "yes_no")
-YES_NO_LABELS = {"yes": "Yes", "no": "No"}
 QUOTES_PER_THEME = 5
 
 
@@ -90,6 +88,9 @@ class QuestionReport:
     number: NumberSummary | None = None
     ranking: list[tuple[str, float]] | None = None  # (option, mean rank), best first
     crosstab: Breakdown | None = None
+    summary: str = "count"  # how the kind's answers are summed up: question_kinds.Reporting.summary
+    several: bool = False  # people could choose more than one answer
+    free_text: bool = False  # answers are typed text, shown under their themes
 
 
 @dataclass
@@ -185,14 +186,14 @@ def questions_of(session: Session, survey_id: int) -> list[Question]:
 
 
 def option_label(texts: dict[str, str], question: Question, key: str) -> str:
-    if question.kind == "yes_no":
-        return texts.get(f"o.{question.key}.{key}") or YES_NO_LABELS.get(key, key)
-    return texts.get(f"o.{question.key}.{key}") or key
+    fixed = dict(question_kinds.reporting(question.kind).fixed_options)
+    return texts.get(f"o.{question.key}.{key}") or fixed.get(key, key)
 
 
 def option_keys(question: Question) -> list[str]:
-    if question.kind == "yes_no":
-        return ["yes", "no"]
+    fixed = question_kinds.reporting(question.kind).fixed_options
+    if fixed:
+        return [key for key, _ in fixed]
     return [option.key for option in question.options]
 
 
@@ -257,14 +258,15 @@ def _option_counts(session: Session, ids: Select) -> dict[tuple[int, str], int]:
 def _choice_breakdown(question: Question, texts: dict[str, str], counts: dict, respondents: int) -> Breakdown:
     keys = option_keys(question)
     values = [counts.get((question.id, key), 0) for key in keys]
+    several = question_kinds.reporting(question.kind).several
     # Several options may be chosen: the base is the people who answered, not the sum of the counts.
-    base = respondents if question.kind == "multiple" else None
+    base = respondents if several else None
     return Breakdown(
         title=texts.get(f"q.{question.key}.text") or question.key,
         rows=[option_label(texts, question, key) for key in keys],
         columns=["Respondents"],
         table=suppress_column(values, base),
-        note="People could choose more than one answer." if question.kind == "multiple" else "",
+        note="People could choose more than one answer." if several else "",
     )
 
 
@@ -477,21 +479,25 @@ def question_reports(
     found = []
     for question in questions_of(session, survey_id):
         answered = respondents.get(question.id, 0)
+        kind = question_kinds.reporting(question.kind)
         item = QuestionReport(
             key=question.key,
             kind=question.kind,
             text=texts.get(f"q.{question.key}.text") or question.key,
             respondents=answered,
+            summary=kind.summary,
+            several=kind.several,
+            free_text=kind.free_text,
         )
-        if question.kind in CHOICE_KINDS:
+        if kind.summary == "choices":
             item.breakdown = _choice_breakdown(question, texts, counts, answered)
             if cross_by:
                 item.crosstab = crosstab(session, question, texts, ids, cross_by)
-        elif question.kind == "rating":
+        elif kind.summary == "scale":
             item.breakdown = _rating_breakdown(session, question, texts, ids)
-        elif question.kind == "number":
+        elif kind.summary == "number":
             item.number = _number_summary(session, question, ids)
-        elif question.kind == "ranking":
+        elif kind.summary == "ranking":
             item.ranking = _mean_ranks(session, question, texts, ids, answered)
         found.append(item)
     return found

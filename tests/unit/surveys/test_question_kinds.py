@@ -12,6 +12,8 @@ REGISTRIES = {
     "STORERS": question_kinds.STORERS,
     "SHOWERS": question_kinds.SHOWERS,
     "FIELDS": question_kinds.FIELDS,
+    "REPORTING": question_kinds.REPORTING,
+    "EXPORTING": question_kinds.EXPORTING,
 }
 
 
@@ -25,6 +27,8 @@ ENTRIES = {
     "answer_rows": lambda q: question_kinds.answer_rows(q, "3", {}),
     "answer_text": lambda q: question_kinds.answer_text(q, {"s": "3"}),
     "field": lambda q: question_kinds.field(q.kind),
+    "reporting": lambda q: question_kinds.reporting(q.kind),
+    "exporting": lambda q: question_kinds.exporting(q.kind),
 }
 
 
@@ -44,6 +48,9 @@ def test_every_kind_answers_each_way_of_asking_the_registry(kind):
     # A kind the registries know gives an answer at each entry rather than the refusal above.
     question = _question(kind)
     assert question_kinds.field(kind).builder in {"choices", "character_count", "date", "ranking", "input"}
+    assert question_kinds.reporting(kind).summary in {"choices", "scale", "number", "ranking", "count"}
+    assert question_kinds.exporting(kind).value in {"ranks", "choices", "value"}
+    assert question_kinds.exporting(kind).cell in {"text", "number", "date"}
     question_kinds.validate_question(question, {})
     assert isinstance(question_kinds.answer_text(question, {}), str)
 
