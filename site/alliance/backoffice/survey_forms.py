@@ -7,6 +7,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from alliance.forms import CheckboxesField, DateField, RadioField, SelectField, StringField, TextAreaField
+from alliance.surveys import question_kinds
 from alliance.surveys.builder import KIND_LABELS
 
 WHOLE_NUMBER = Regexp(r"^-?[0-9]{1,6}$", message="Enter a whole number, like 5")
@@ -82,19 +83,9 @@ class QuestionForm(FlaskForm):
         validators=[Optional()],
     )
 
-    # The fields each kind shows, besides text, help and required.
-    KIND_FIELDS = {
-        "single": ("options", "other_label"),
-        "multiple": ("options", "other_label"),
-        "ranking": ("options",),
-        "rating": ("min_value", "max_value", "low_label", "high_label"),
-        "number": ("min_value", "max_value"),
-        "short_text": ("max_length",),
-        "long_text": ("max_length",),
-    }
-
     def fields_for(self, kind: str) -> list:
-        extra = self.KIND_FIELDS.get(kind, ())
+        # The fields each kind shows, besides text, help and required, come from the kinds registry.
+        extra = question_kinds.building(kind).settings
         names = ["text", "help", "required", *extra]
         return [self[name] for name in names] + ([self.show_if] if self.show_if.choices else [])
 

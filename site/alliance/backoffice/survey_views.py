@@ -23,7 +23,7 @@ from alliance.backoffice.survey_forms import (
 )
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.surveys import builder, drafts, journey, locking, reading
+from alliance.surveys import builder, drafts, journey, locking, question_kinds, reading
 from alliance.surveys.models import Question, Survey, SurveyPage
 
 PREVIEW = "survey_preview"  # answers typed while previewing: kept apart from public answering
@@ -239,6 +239,7 @@ def _question_page(survey: Survey, form: QuestionForm, kind: str, page: SurveyPa
         form=form,
         kind=kind,
         kind_label=builder.KIND_LABELS[kind],
+        building=question_kinds.building(kind),
         page=page,
         question=question,
         locked=builder.is_locked(db.session, survey.id),

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from alliance.surveys import locking, reading, seeding
+from alliance.surveys import locking, question_kinds, reading, seeding
 from alliance.surveys.models import (
     QUESTION_KINDS,
     Option,
@@ -30,21 +30,8 @@ from alliance.surveys.models import (
     SurveyText,
 )
 
-KIND_LABELS = {
-    "single": "Single choice",
-    "multiple": "Multiple choice",
-    "rating": "Rating scale",
-    "short_text": "Short text",
-    "long_text": "Long text",
-    "number": "Number",
-    "date": "Date",
-    "yes_no": "Yes or no",
-    "outcode": "First part of a postcode",
-    "ranking": "Ranking",
-}
-assert set(KIND_LABELS) == set(QUESTION_KINDS)
-CONDITION_KINDS = ("single", "multiple", "yes_no", "rating")
-OPTION_KINDS = ("single", "multiple", "ranking")
+KIND_LABELS = {kind: question_kinds.building(kind).label for kind in QUESTION_KINDS}
+OPTION_KINDS = tuple(kind for kind in QUESTION_KINDS if question_kinds.building(kind).options)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LOCKED = (
     "This version has responses, so its questions can no longer change. Make a new version to change them."
@@ -286,12 +273,13 @@ def _page_number(question: Question) -> int:
 
 def condition_values(question: Question, english: dict[str, str]) -> list[tuple[str, str]]:
     """(value, English label) for each answer of a question another question may depend on."""
-    if question.kind == "yes_no":
+    conditions = question_kinds.building(question.kind).conditions
+    if conditions == "yes_no":
         return [("yes", "Yes"), ("no", "No")]
-    if question.kind == "rating":
+    if conditions == "scale":
         low, high = question.min_value or 1, question.max_value or 5
         return [(str(n), str(n)) for n in range(low, high + 1)]
-    if question.kind in ("single", "multiple"):
+    if conditions == "options":
         return [(o.key, english.get(f"o.{question.key}.{o.key}", o.key)) for o in question.options]
     return []
 
@@ -303,7 +291,7 @@ def condition_choices(session: Session, survey_id: int, page_id: int) -> list[tu
     english = texts(session, survey_id, "en")
     choices = []
     for question in _ordered(survey):
-        if question.kind in CONDITION_KINDS and _page_number(question) < page.position:
+        if question_kinds.building(question.kind).conditions and _page_number(question) < page.position:
             asked = english.get(f"q.{question.key}.text", question.key)
             for value, label in condition_values(question, english):
                 choices.append((f"{question.key}={value}", f"‘{asked}’ is ‘{label}’"))
@@ -320,7 +308,11 @@ def _parse_show_if(survey: Survey, page_position: int, chosen: list[str] | None,
         raise BuilderError("Choose answers to one earlier question only", "show_if")
     key = pairs[0][0]
     source = next((q for q in _ordered(survey) if q.key == key), None)
-    if source is None or source.kind not in CONDITION_KINDS or _page_number(source) >= page_position:
+    if (
+        source is None
+        or not question_kinds.building(source.kind).conditions
+        or _page_number(source) >= page_position
+    ):
         raise BuilderError(
             "A question can only depend on a choice, yes or no, or rating question on an earlier page",
             "show_if",
@@ -360,20 +352,20 @@ def _next_key(existing: set[str], prefix: str) -> str:
 
 
 def _number_settings(question: Question, data: QuestionInput) -> None:
-    kind = question.kind
+    kind = question_kinds.building(question.kind)
     question.max_length = question.min_value = question.max_value = None
-    if kind == "rating":
+    if kind.limits == "scale":
         low = 1 if data.min_value is None else data.min_value
         high = 5 if data.max_value is None else data.max_value
         if not 0 <= low < high <= 10:
             raise BuilderError("A rating scale runs from 0 or 1 up to at most 10", "max_value")
         question.min_value, question.max_value = low, high
-    elif kind == "number":
+    elif kind.limits == "range":
         if data.min_value is not None and data.max_value is not None and data.max_value < data.min_value:
             raise BuilderError("The largest number must not be less than the smallest", "max_value")
         question.min_value, question.max_value = data.min_value, data.max_value
-    elif kind in ("short_text", "long_text"):
-        limit = data.max_length or (reading.DEFAULT_SHORT_TEXT if kind == "short_text" else 1000)
+    elif kind.limits == "length":
+        limit = data.max_length or kind.default_length or reading.DEFAULT_SHORT_TEXT
         if not 1 <= limit <= 10000:
             raise BuilderError("Enter a character limit between 1 and 10000", "max_length")
         question.max_length = limit
@@ -382,7 +374,8 @@ def _number_settings(question: Question, data: QuestionInput) -> None:
 def _set_options(session: Session, question: Question, data: QuestionInput, english: dict) -> None:
     """Options from one line each. A line whose English text is unchanged keeps its option (and its
     translations); a changed or new line is a new option; a missing line is deleted."""
-    if question.kind not in OPTION_KINDS:
+    kind = question_kinds.building(question.kind)
+    if not kind.options:
         for option in list(question.options):
             question.options.remove(option)
         return
@@ -391,7 +384,7 @@ def _set_options(session: Session, question: Question, data: QuestionInput, engl
         raise BuilderError("Give each option different text", "options")
     if len(lines) < 2:
         raise BuilderError("Enter at least 2 options, one on each line", "options")
-    other_label = (data.other_label or "").strip() if question.kind != "ranking" else ""
+    other_label = (data.other_label or "").strip() if kind.other_option else ""
     current = {english.get(f"o.{question.key}.{o.key}"): o for o in question.options if not o.is_other}
     old_other = next((o for o in question.options if o.is_other), None)
     keys = {o.key for o in question.options}
@@ -430,11 +423,12 @@ def _apply(session: Session, survey: Survey, question: Question, data: QuestionI
     key, values = _parse_show_if(survey, question.page.position, data.show_if, english)
     question.show_if_key = key
     question.show_if_values = json.dumps(values) if values else None
+    scale_labels = question_kinds.building(question.kind).scale_labels
     for name, text in (
         ("text", data.text),
         ("help", data.help),
-        ("low", data.low_label if question.kind == "rating" else ""),
-        ("high", data.high_label if question.kind == "rating" else ""),
+        ("low", data.low_label if scale_labels else ""),
+        ("high", data.high_label if scale_labels else ""),
     ):
         _set_text(session, survey.id, "en", f"q.{question.key}.{name}", text)
     session.flush()

@@ -375,3 +375,48 @@ EXPORTING: dict[str, Exporting] = {
 def exporting(kind: str) -> Exporting:
     """How answers to a question of `kind` go into the downloads."""
     return cast(Exporting, _entry(EXPORTING, kind))
+
+
+@dataclass(frozen=True)
+class Building:
+    """How a kind is set up in the back-office survey builder."""
+
+    label: str  # the kind's name in the builder
+    settings: tuple[str, ...] = ()  # the question form's fields it shows, besides text, help and required
+    limits: str = ""  # which numbers it keeps: "scale" (1 to 5 by default), "range", "length" or none
+    default_length: int | None = None  # the character limit when none is given
+    options: bool = False  # its answers are options the builder lists, one a line
+    other_option: bool = False  # it may have an "other, please say" option
+    conditions: str = ""  # answers a later question may depend on: "options", "yes_no", "scale" or none
+    scale_labels: bool = False  # it has labels for the lowest and highest values
+    guidance: str = ""  # a note shown above its question form
+
+
+BUILDING: dict[str, Building] = {
+    "single": Building(
+        "Single choice", ("options", "other_label"), options=True, other_option=True, conditions="options"
+    ),
+    "multiple": Building(
+        "Multiple choice", ("options", "other_label"), options=True, other_option=True, conditions="options"
+    ),
+    "rating": Building(
+        "Rating scale",
+        ("min_value", "max_value", "low_label", "high_label"),
+        limits="scale",
+        conditions="scale",
+        scale_labels=True,
+        guidance="Leave the lowest and highest values empty for a scale from 1 to 5.",
+    ),
+    "short_text": Building("Short text", ("max_length",), limits="length", default_length=DEFAULT_SHORT_TEXT),
+    "long_text": Building("Long text", ("max_length",), limits="length", default_length=1000),
+    "number": Building("Number", ("min_value", "max_value"), limits="range"),
+    "date": Building("Date"),
+    "yes_no": Building("Yes or no", conditions="yes_no"),
+    "outcode": Building("First part of a postcode"),
+    "ranking": Building("Ranking", ("options",), options=True),
+}
+
+
+def building(kind: str) -> Building:
+    """How a question of `kind` is set up in the survey builder."""
+    return cast(Building, _entry(BUILDING, kind))

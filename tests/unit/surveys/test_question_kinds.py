@@ -14,6 +14,7 @@ REGISTRIES = {
     "FIELDS": question_kinds.FIELDS,
     "REPORTING": question_kinds.REPORTING,
     "EXPORTING": question_kinds.EXPORTING,
+    "BUILDING": question_kinds.BUILDING,
 }
 
 
@@ -29,6 +30,7 @@ ENTRIES = {
     "field": lambda q: question_kinds.field(q.kind),
     "reporting": lambda q: question_kinds.reporting(q.kind),
     "exporting": lambda q: question_kinds.exporting(q.kind),
+    "building": lambda q: question_kinds.building(q.kind),
 }
 
 
@@ -51,6 +53,7 @@ def test_every_kind_answers_each_way_of_asking_the_registry(kind):
     assert question_kinds.reporting(kind).summary in {"choices", "scale", "number", "ranking", "count"}
     assert question_kinds.exporting(kind).value in {"ranks", "choices", "value"}
     assert question_kinds.exporting(kind).cell in {"text", "number", "date"}
+    assert question_kinds.building(kind).label
     question_kinds.validate_question(question, {})
     assert isinstance(question_kinds.answer_text(question, {}), str)
 
@@ -61,3 +64,16 @@ def test_every_field_the_registry_names_has_a_way_to_be_drawn_on_the_answering_p
     assert {field.builder for field in question_kinds.FIELDS.values()} == set(presenters._BUILDERS)
     choices = {field.choices for field in question_kinds.FIELDS.values() if field.builder == "choices"}
     assert choices == set(presenters._CHOICES)
+
+
+def test_every_setting_the_builder_registry_names_is_a_field_of_the_question_form():
+    from alliance.backoffice.survey_forms import QuestionForm
+
+    named = {name for kind in question_kinds.BUILDING.values() for name in kind.settings}
+    assert named <= {name for name in dir(QuestionForm) if not name.startswith("_")}
+
+
+def test_a_kind_with_a_character_limit_has_a_default_and_only_a_kind_with_options_may_have_an_other_option():
+    for name, kind in question_kinds.BUILDING.items():
+        assert (kind.limits == "length") == (kind.default_length is not None), name
+        assert not kind.other_option or kind.options, name
