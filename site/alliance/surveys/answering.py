@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from alliance.surveys.question_kinds import clean_text, validate_question
+from alliance.surveys.question_kinds import clean_text, refill, validate_question
 from alliance.surveys.reading import DEFAULT_SHORT_TEXT, QuestionView, SurveyView
 
 # The answering rules ----------------------------------------------------------------------------------
@@ -108,16 +108,4 @@ def form_values(question: QuestionView, answers: dict) -> dict[str, list[str]]:
     value = answers.get(question.key)
     if value is None:
         return {}
-    if question.kind == "date":
-        year, month, day = value.split("-")
-        return {
-            f"{question.key}[day]": [str(int(day))],
-            f"{question.key}[month]": [str(int(month))],
-            f"{question.key}[year]": [year],
-        }
-    if question.kind == "ranking":
-        return {f"{question.key}[{option}]": [str(rank)] for rank, option in enumerate(value, start=1)}
-    values = {question.key: value if isinstance(value, list) else [value]}
-    if f"{question.key}.other" in answers:
-        values[f"{question.key}.other"] = [answers[f"{question.key}.other"]]
-    return values
+    return refill(question, value, answers)

@@ -15,7 +15,6 @@ SAFEGUARDING_FILE = Path(__file__).resolve().parents[3] / "content" / "surveys" 
 REDACTED = "[redacted]"
 STATUSES = ("pending", "approved", "rejected")
 DECISIONS = ("approve", "redact", "reject")
-TEXT_KINDS = ("short_text", "long_text")
 
 PII_LABELS = {
     "email": "possible email address",

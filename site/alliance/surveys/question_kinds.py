@@ -420,3 +420,61 @@ BUILDING: dict[str, Building] = {
 def building(kind: str) -> Building:
     """How a question of `kind` is set up in the survey builder."""
     return cast(Building, _entry(BUILDING, kind))
+
+
+# How a stored answer goes back into the form, so a page shows what was chosen before.
+Refiller = Callable[[QuestionView, object, dict], Form]
+
+
+def _refill_date(question: QuestionView, value: object, answers: dict) -> Form:
+    year, month, day = str(value).split("-")
+    return {
+        f"{question.key}[day]": [str(int(day))],
+        f"{question.key}[month]": [str(int(month))],
+        f"{question.key}[year]": [year],
+    }
+
+
+def _refill_ranking(question: QuestionView, value: object, answers: dict) -> Form:
+    return {
+        f"{question.key}[{option}]": [str(rank)] for rank, option in enumerate(cast(list, value), start=1)
+    }
+
+
+def _refill_value(question: QuestionView, value: object, answers: dict) -> Form:
+    values: Form = {question.key: cast(list, value) if isinstance(value, list) else [cast(str, value)]}
+    if f"{question.key}.other" in answers:
+        values[f"{question.key}.other"] = [answers[f"{question.key}.other"]]
+    return values
+
+
+REFILLERS: dict[str, Refiller] = {
+    "single": _refill_value,
+    "multiple": _refill_value,
+    "rating": _refill_value,
+    "yes_no": _refill_value,
+    "short_text": _refill_value,
+    "long_text": _refill_value,
+    "number": _refill_value,
+    "date": _refill_date,
+    "outcode": _refill_value,
+    "ranking": _refill_ranking,
+}
+
+
+def refill(question: QuestionView, value: object, answers: dict) -> Form:
+    """A stored answer as the form values that show it again; `answers` holds its "other" text, if any."""
+    return cast(Refiller, _entry(REFILLERS, question.kind))(question, value, answers)
+
+
+# Whether an answer places the respondent in a locality (the first part of a postcode does).
+GIVES_LOCALITY: dict[str, bool] = {kind: kind == "outcode" for kind in VALIDATORS}
+
+
+def gives_locality(kind: str) -> bool:
+    """Whether an answer to a question of `kind` says where the respondent lives."""
+    return cast(bool, _entry(GIVES_LOCALITY, kind))
+
+
+# The kinds whose answers are typed text, so every answer is moderated before it is shown.
+FREE_TEXT_KINDS = tuple(kind for kind, entry in REPORTING.items() if entry.free_text)

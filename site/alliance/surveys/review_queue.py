@@ -21,7 +21,8 @@ from alliance.surveys.models import (
     Survey,
     SurveyText,
 )
-from alliance.surveys.moderation_terms import STATUSES, TEXT_KINDS, ModerationError
+from alliance.surveys.moderation_terms import STATUSES, ModerationError
+from alliance.surveys.question_kinds import FREE_TEXT_KINDS
 from alliance.surveys.safeguarding import concern_label, flags_for
 
 # The queue ---------------------------------------------------------------------------------------------
@@ -37,7 +38,7 @@ def _free_text_answers(survey_id: int):
         .where(
             Response.survey_id == survey_id,
             func.length(Answer.value) > 0,
-            or_(Question.kind.in_(TEXT_KINDS), Option.is_other.is_(True)),
+            or_(Question.kind.in_(FREE_TEXT_KINDS), Option.is_other.is_(True)),
         )
     )
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from alliance.surveys import equality, review_queue
 from alliance.surveys.answering import first_unanswered_page, prune
 from alliance.surveys.models import EqualityResponse, Response, Survey
-from alliance.surveys.question_kinds import answer_rows
+from alliance.surveys.question_kinds import answer_rows, gives_locality
 from alliance.surveys.reading import (
     REFERENCE_ALPHABET,
     TOKEN,
@@ -88,7 +88,7 @@ def _new_response(
         value = answers.get(question.key)
         if value is None:
             continue
-        if question.kind == "outcode":
+        if gives_locality(question.kind):
             locality = locality_for(value, content_dir)
         response.answers.extend(answer_rows(question, value, answers))
     response.locality = locality

@@ -15,6 +15,8 @@ REGISTRIES = {
     "REPORTING": question_kinds.REPORTING,
     "EXPORTING": question_kinds.EXPORTING,
     "BUILDING": question_kinds.BUILDING,
+    "REFILLERS": question_kinds.REFILLERS,
+    "GIVES_LOCALITY": question_kinds.GIVES_LOCALITY,
 }
 
 
@@ -31,6 +33,8 @@ ENTRIES = {
     "reporting": lambda q: question_kinds.reporting(q.kind),
     "exporting": lambda q: question_kinds.exporting(q.kind),
     "building": lambda q: question_kinds.building(q.kind),
+    "refill": lambda q: question_kinds.refill(q, "3", {}),
+    "gives_locality": lambda q: question_kinds.gives_locality(q.kind),
 }
 
 
@@ -54,6 +58,7 @@ def test_every_kind_answers_each_way_of_asking_the_registry(kind):
     assert question_kinds.exporting(kind).value in {"ranks", "choices", "value"}
     assert question_kinds.exporting(kind).cell in {"text", "number", "date"}
     assert question_kinds.building(kind).label
+    assert isinstance(question_kinds.gives_locality(kind), bool)
     question_kinds.validate_question(question, {})
     assert isinstance(question_kinds.answer_text(question, {}), str)
 
@@ -77,3 +82,8 @@ def test_a_kind_with_a_character_limit_has_a_default_and_only_a_kind_with_option
     for name, kind in question_kinds.BUILDING.items():
         assert (kind.limits == "length") == (kind.default_length is not None), name
         assert not kind.other_option or kind.options, name
+
+
+def test_only_typed_text_kinds_are_moderated_as_a_whole_and_only_a_postcode_places_the_respondent():
+    assert question_kinds.FREE_TEXT_KINDS == ("short_text", "long_text")
+    assert [kind for kind in QUESTION_KINDS if question_kinds.gives_locality(kind)] == ["outcode"]
