@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,30 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.ops.processes import flask, free_port
+
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 SERVICE_ID = "5b0c8c63-0d4e-4d8c-9a44-0b1f6c1d2e3f"
 TYPED_EMAIL = "never.in.a.log.5521@example.org"
 TYPED_TEXT = "Ask for Philomena Brackenridge at the desk"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _flask(env: dict, *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", *args],
-        cwd=ROOT,
-        env={**env, "FLASK_APP": "wsgi"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 class Server:
@@ -126,7 +109,7 @@ def _env(tmp_path: Path, database_url: str) -> dict:
         "CONTENT_DIR": str(tmp_path / "content"),
         "SEARCH_INDEX_DIR": str(tmp_path / "search"),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-        "BIND": f"127.0.0.1:{_free_port()}",
+        "BIND": f"127.0.0.1:{free_port()}",
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "1",
         "GUNICORN_GRACEFUL_TIMEOUT": "3",
@@ -177,9 +160,9 @@ def test_gunicorn_losing_postgresql_serves_the_503_page_and_cached_pages_and_log
         pg.execute(f'CREATE DATABASE "{name}"')
     server = Server(env, tmp_path / "gunicorn.err")
     try:
-        _flask(env, "db", "upgrade")
-        _flask(env, "seed")
-        _flask(env, "directory", "import", str(feed))
+        flask(env, "db", "upgrade")
+        flask(env, "seed")
+        flask(env, "directory", "import", str(feed))
         server.start()
         server.wait_listening()
         cached = server.request("GET", "/en/example")

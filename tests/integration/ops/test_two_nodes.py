@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.ops.processes import flask, free_port, reachable
+
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
 SURVEYS = ROOT / "content" / "surveys"
@@ -33,20 +34,6 @@ SURVEY = "have-your-say-on-cancer-care"
 PG_HOST, PG_PORT, REDIS_PORT = "127.0.0.1", 5432, 6379
 REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "0"))  # a database of its own on a shared Redis
 PAGE_TEXT = "Screening checks for blood in your poo."
-
-
-def _reachable(port: int) -> bool:
-    try:
-        with socket.create_connection((PG_HOST, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Node:
@@ -115,22 +102,9 @@ class Node:
 PASSPHRASE = "two nodes share one database and one cache"
 
 
-def _flask(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", *args],
-        cwd=ROOT,
-        env={**env, "FLASK_APP": "wsgi"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    if not (_reachable(PG_PORT) and _reachable(REDIS_PORT)):
+    if not (reachable(PG_PORT) and reachable(REDIS_PORT)):
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("REQUIRE_POSTGRES=1 but PostgreSQL or Redis is not reachable on 127.0.0.1")
         pytest.skip("PostgreSQL and Redis on 127.0.0.1 are needed for the two-node test")
@@ -160,13 +134,13 @@ def cluster(tmp_path_factory):
         "CONTENT_DIR": str(content),
     }
     nodes = [
-        Node(name, _free_port(), {**base, "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp(f"search-{name}"))})
+        Node(name, free_port(), {**base, "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp(f"search-{name}"))})
         for name in ("a", "b")
     ]
     redis_client = redis.Redis.from_url(base["REDIS_URL"])
     try:
-        _flask(nodes[0].env, "db", "upgrade")
-        _flask(nodes[0].env, "seed")
+        flask(nodes[0].env, "db", "upgrade")
+        flask(nodes[0].env, "seed")
         for node in nodes:
             node.start()
         for node in nodes:
@@ -219,10 +193,8 @@ def test_a_page_published_through_node_a_is_served_fresh_by_node_b(cluster):
     with psycopg.connect(cluster["dsn"], autocommit=True) as pg:
         pg.execute("UPDATE pages SET clinical = false WHERE slug = 'example'")
     operator = "operator@example.nhs.uk"
-    _flask(
-        a.env, "users", "create-admin", "--email", operator, "--name", "Operator", "--password", PASSPHRASE
-    )
-    _flask(a.env, "pages", "load", "--as", operator)  # publishes the new revision with node A's settings
+    flask(a.env, "users", "create-admin", "--email", operator, "--name", "Operator", "--password", PASSPHRASE)
+    flask(a.env, "pages", "load", "--as", operator)  # publishes the new revision with node A's settings
 
     elapsed = _eventually(lambda: "tiny amounts of blood" in b.request("GET", "/en/example")[2], 2.0)
     assert PAGE_TEXT not in b.request("GET", "/en/example")[2]
@@ -275,7 +247,7 @@ def test_a_service_imported_through_node_a_is_found_by_search_on_node_b_within_t
     path = cluster["content"] / "new-service.json"
     path.write_text(json.dumps(feed))
     assert "Kingfisher" not in b.request("GET", "/en/support?q=kingfisher")[2]
-    _flask(a.env, "directory", "import", str(path))
+    flask(a.env, "directory", "import", str(path))
     elapsed = _eventually(
         lambda: "Kingfisher Walking Group" in b.request("GET", "/en/support?q=kingfisher")[2], 2.0
     )

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -30,37 +29,13 @@ from pathlib import Path
 import pytest
 from prometheus_client.mmap_dict import MmapedDict
 
+from tests.integration.ops.processes import flask, free_port, reachable
+
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
 REDIS_URL = "redis://127.0.0.1:6379/3"
 TOKEN = "a-metrics-token-for-the-workers-test"
 SERVICE_ID = "7d1c6f3e-5a0b-4c1e-9f59-4b8e8f2a6c01"
-
-
-def _reachable(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _flask(env: dict, *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", *args],
-        cwd=ROOT,
-        env={**env, "FLASK_APP": "wsgi"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 class Server:
@@ -160,7 +135,7 @@ def _databases() -> list:
 
 @pytest.fixture(scope="module", params=_databases())
 def node(request, tmp_path_factory):
-    if not _reachable(6379):
+    if not reachable(6379):
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("REQUIRE_POSTGRES=1 but Redis is not reachable on 127.0.0.1:6379")
         pytest.skip("Redis on 127.0.0.1:6379 is needed to run several gunicorn workers")
@@ -220,7 +195,7 @@ def node(request, tmp_path_factory):
         "SEARCH_INDEX_DIR": str(folder / "search"),
         "METRICS_TOKEN": TOKEN,
         "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
-        "BIND": f"127.0.0.1:{_free_port()}",
+        "BIND": f"127.0.0.1:{free_port()}",
         "WEB_CONCURRENCY": "2",
         # One thread each: a worker busy with a request leaves the next connection to the other one.
         "GUNICORN_THREADS": "1",
@@ -229,9 +204,9 @@ def node(request, tmp_path_factory):
     server = Server(env)
     redis_client = redis.Redis.from_url(REDIS_URL)
     try:
-        _flask(env, "db", "upgrade")
-        _flask(env, "seed")
-        _flask(env, "directory", "import", str(feed))
+        flask(env, "db", "upgrade")
+        flask(env, "seed")
+        flask(env, "directory", "import", str(feed))
         server.start()
         server.wait_ready()
         yield {"server": server, "metrics": folder / "metrics", "redis": redis_client, "prefix": prefix}
@@ -333,7 +308,7 @@ def test_a_restarted_server_counts_from_zero_rather_than_adding_an_earlier_run(n
 
 def test_production_refuses_to_start_two_workers_that_would_count_rate_limits_apart(node, tmp_path):
     env = {k: v for k, v in node["server"].env.items() if k != "REDIS_URL"}
-    env["BIND"] = f"127.0.0.1:{_free_port()}"
+    env["BIND"] = f"127.0.0.1:{free_port()}"
     env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path / "metrics")
     server = Server(env)
     server.start()
