@@ -1,4 +1,5 @@
-"""Static assets: the NHS.UK frontend copied from node_modules, fingerprinted URLs, compression."""
+"""Static assets: the NHS.UK frontend and the Easy Read pictures copied from node_modules, fingerprinted
+URLs, compression."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ YEAR = 365 * 24 * 3600
 
 
 def build(project_root: Path) -> list[str]:
-    """Copy nhsuk-frontend's compiled files into static/nhsuk (ignored by git)."""
+    """Copy nhsuk-frontend's compiled files into static/nhsuk and the Easy Read pictures into static/icons
+    (both ignored by git)."""
+    from alliance import pictures
+
     source = project_root / NHSUK_DIST
     if not source.exists():
         raise FileNotFoundError(f"{source} is missing: run `npm ci` first")
@@ -29,7 +33,8 @@ def build(project_root: Path) -> list[str]:
     for name in NHSUK_FILES:
         shutil.copy2(source / name, target / name)
     shutil.copytree(source / "assets", target / "assets")
-    return [str(p.relative_to(STATIC)) for p in sorted(target.rglob("*")) if p.is_file()]
+    copied = [str(p.relative_to(STATIC)) for p in sorted(target.rglob("*")) if p.is_file()]
+    return copied + pictures.build(project_root, STATIC)
 
 
 @lru_cache(maxsize=256)

@@ -51,7 +51,7 @@ def deploy() -> None:
     db.upgrade()
     click.echo(f"database: at revision {db.current_revision()}")
     files = assets.build(ROOT)
-    click.echo(f"assets: copied {len(files)} files from nhsuk-frontend")
+    click.echo(f"assets: copied {len(files)} files from nhsuk-frontend and healthicons")
     _babel("compile", "-d", "translations")
     click.echo("translations: compiled")
     built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
@@ -189,11 +189,11 @@ def translate_compile() -> None:
 
 @assets_cli.command("build")
 def assets_build() -> None:
-    """Copy nhsuk-frontend's compiled CSS, JS and images into static/."""
+    """Copy nhsuk-frontend's compiled CSS, JS and images and the Easy Read pictures into static/."""
     from alliance import assets
 
     files = assets.build(ROOT)
-    click.echo(f"Copied {len(files)} files from nhsuk-frontend")
+    click.echo(f"Copied {len(files)} files from nhsuk-frontend and healthicons")
 
 
 def init_app(app: Flask) -> None:

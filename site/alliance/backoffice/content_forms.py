@@ -1,8 +1,16 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from alliance import pictures
 from alliance.forms import CharacterCountField, DateField, StringField, TextAreaField
+
+
+def pictures_are_the_sites_own_with_alt_text(form, field) -> None:
+    """Pictures only from the site's Health Icons, by a known name, with alt text unless decorative."""
+    found = pictures.problems(field.data or "")
+    if found:
+        raise ValidationError(found[0][0].upper() + found[0][1:])
 
 
 class PageEditForm(FlaskForm):
@@ -15,9 +23,14 @@ class PageEditForm(FlaskForm):
     )
     body = TextAreaField(
         "Page text (Markdown)",
-        description="Headings start with ##. Link to another page with (page:slug). See content/README.md "
-        "for inset text, warnings, care cards, details and do and don't lists.",
-        validators=[DataRequired("Enter the page text"), Length(max=60000)],
+        description="Headings start with ##. Link to another page with (page:slug). Put a picture before a "
+        "line with ![what it shows](icon:NAME). See content/README.md for inset text, warnings, care cards, "
+        "details, do and don't lists and the picture names.",
+        validators=[
+            DataRequired("Enter the page text"),
+            Length(max=60000),
+            pictures_are_the_sites_own_with_alt_text,
+        ],
     )
     last_reviewed = DateField("Last reviewed", description="For example, 22 11 2026")
     next_review_due = DateField("Next review due")

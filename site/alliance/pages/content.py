@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from alliance import pictures
+
 SECTIONS = ("screening", "symptoms", "about", "get-involved", "help")
 REVIEW_STATUSES = ("awaiting-translator-review", "reviewed")
 # Front matter keys in the order they are written.
@@ -221,6 +223,8 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
     clinical = bool(meta.get("clinical", False))
     _check_language_rules(meta, lang, clinical, sources, where)
     order = _order(meta, where)
+    for problem in pictures.problems(body):
+        raise ContentError(f"{where}: {problem}")
     return PageSource(
         slug=slug,
         lang=lang,

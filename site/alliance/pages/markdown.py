@@ -1,8 +1,10 @@
 """Markdown to safe HTML with the NHS content patterns, written without raw HTML.
 
 Authors write `::: inset`, `::: warning Heading`, `::: care urgent|non-urgent|emergency Heading`,
-`::: details Summary`, `::: do Heading`, `::: dont Heading` blocks, and `page:slug` links.
-Raw HTML in content is shown as text, and the result passes through nh3 as well.
+`::: details Summary`, `::: do Heading`, `::: dont Heading` blocks, `page:slug` links, and Easy Read
+pictures `![alt text](icon:name)`: a line that starts with a picture becomes a row with the picture on
+the reading side. Raw HTML in content is shown as text, and the result passes through nh3 as well: an
+<img> survives only when it points at the site's own pictures in static/icons.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ import nh3
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.container import container_plugin
+
+from alliance import pictures
+from alliance.assets import asset_url
 
 CARE_VARIANTS = ("non-urgent", "urgent", "emergency")
 ALLOWED_TAGS = {
@@ -47,10 +53,12 @@ ALLOWED_TAGS = {
     "tr",
     "th",
     "td",
+    "img",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "dir", "lang", "role", "aria-hidden"},
     "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
     "th": {"scope"},
     "ol": {"start"},
 }
@@ -156,12 +164,60 @@ def _page_links(state) -> None:
                     token.attrSet("href", target)
 
 
+PICTURE_SIZE = "64"
+
+
+def _picture_row(state, index: int) -> None:
+    """A paragraph (or tight list item) that starts with a picture: the picture, then its words."""
+    opener = state.tokens[index - 1]
+    if opener.hidden and index >= 2 and state.tokens[index - 2].type == "list_item_open":
+        opener = state.tokens[index - 2]
+    opener.attrJoin("class", "app-picture-row")
+    children = state.tokens[index].children
+    rest = children[1:]
+    while rest and rest[0].type in ("softbreak", "hardbreak") or (
+        rest and rest[0].type == "text" and not rest[0].content.strip()
+    ):
+        rest = rest[1:]
+    if rest and rest[0].type == "text":
+        rest[0].content = rest[0].content.lstrip()
+    start, end = Token("html_inline", "", 0), Token("html_inline", "", 0)
+    start.content, end.content = '<span class="app-picture-row__text">', "</span>"
+    state.tokens[index].children = [children[0], start, *rest, end]
+
+
+def _pictures(state) -> None:
+    """`icon:name` pictures point at the site's own copy; any other picture is reduced to its words."""
+    for index, block in enumerate(state.tokens):
+        if block.type != "inline" or not block.children:
+            continue
+        for position, token in enumerate(block.children):
+            if token.type != "image":
+                continue
+            src = token.attrGet("src") or ""
+            name = src[len(pictures.ICON_PREFIX) :] if src.startswith(pictures.ICON_PREFIX) else ""
+            if not pictures.known(name):
+                text = Token("text", "", 0)
+                text.content = "".join(child.content for child in token.children or [])
+                block.children[position] = text
+                continue
+            if str(token.attrGet("title") or "").strip().lower() == pictures.DECORATIVE:
+                token.children = []
+            token.attrs.pop("title", None)
+            token.attrSet("src", asset_url(pictures.static_path(name)))
+            token.attrSet("class", "app-picture")
+            token.attrSet("width", PICTURE_SIZE)
+            token.attrSet("height", PICTURE_SIZE)
+        if block.children[0].type == "image" and index >= 1 and state.tokens[index - 1].type == "paragraph_open":
+            _picture_row(state, index)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.validateLink = lambda url: url.startswith(
-        ("https://", "http://", "page:", "mailto:", "tel:", "#", "/")
+        ("https://", "http://", "page:", "mailto:", "tel:", "#", "/", pictures.ICON_PREFIX)
     )
     for name, renderer in (
         ("inset", _render_inset),
@@ -179,6 +235,7 @@ def _parser() -> MarkdownIt:
         )
     md.core.ruler.push("app_do_dont_lists", _mark_lists)
     md.core.ruler.push("app_page_links", _page_links)
+    md.core.ruler.push("app_pictures", _pictures)
     return md
 
 
@@ -204,7 +261,20 @@ def _add_list_icons(fragment: str) -> str:
 def render(text: str, lang: str) -> Markup:
     """Markdown to sanitised HTML for a page in `lang`."""
     rendered = _parser().render(text, {"lang": lang})
-    rendered = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None)
+    own_pictures = url_for("static", filename=pictures.STATIC_FOLDER + "/")
+
+    def only_own_pictures(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src" and not value.startswith(own_pictures):
+            return None
+        return value
+
+    rendered = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel=None,
+        attribute_filter=only_own_pictures,
+    )
     return Markup(_add_list_icons(_wrap_ltr(rendered)))
 
 

@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from alliance.hosts import external_url
+from alliance.translation.state import translation_state
 
 # The home page's doors into the site: (endpoint, url values, heading, description).
 HOME_SECTIONS = [
@@ -106,10 +107,23 @@ def page_view(page) -> dict:
         "last_reviewed": format_date(page.last_reviewed, "long") if page.last_reviewed else None,
         "next_review_due": format_date(page.next_review_due, "long") if page.next_review_due else None,
         "easy_read_href": url_for("pages.page", slug=page.easy_read) if page.easy_read else None,
+        # Said on the link when the reader's language has no Easy Read version of its own.
+        "easy_read_in_english": page.easy_read_lang == "en" and reader.code != "en",
         "standard_href": url_for("pages.page", slug=page.standard) if page.standard else None,
         "english_href": url_for("pages.page", slug=page.slug, lang="en"),
-        "awaiting_review": page.review_status == "awaiting-translator-review",
+        "translation_state": page_translation_state(page),
+        "easy_read": bool(page.standard),
     }
+
+
+def page_translation_state(page) -> str | None:
+    """"unreviewed" or "outdated" when the reader is shown a translation they should be warned about,
+    "reviewed" for a checked, current one; None for English (including English standing in)."""
+    if page.lang == "en":
+        return None
+    # With no English page published there is nothing newer to be behind: judge the review alone.
+    english = page.english_body_hash if page.english_body_hash is not None else page.translated_from
+    return translation_state(page.review_status, page.translated_from, english)
 
 
 def search_view(results) -> dict:

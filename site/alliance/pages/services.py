@@ -26,6 +26,10 @@ class PageView(content.PageSource):
     revision_id: int = 0
     out_of_date: bool = False
     languages: list[str] = field(default_factory=list)
+    # The body hash of the published English page, which a translation should have been made from.
+    english_body_hash: str | None = None
+    # The language the Easy Read version is shown in to this reader: theirs, or English standing in.
+    easy_read_lang: str | None = None
 
     @property
     def fallback(self) -> bool:
@@ -509,9 +513,14 @@ def get_page(session: Session, slug: str, lang: str) -> PageView | None:
         return None
     page, revision = found
     out_of_date = False
+    english_hash = revision.body_hash if revision.lang == "en" else None
     if revision.lang != "en":
         english = _published(session, slug, "en")
+        english_hash = english[1].body_hash if english else None
         out_of_date = english is not None and english[1].body_hash != revision.translated_from
+    easy_read_lang = None
+    if page.easy_read_slug:
+        easy_read_lang = "en" if lang == "en" or _published(session, page.easy_read_slug, lang) is None else lang
     languages = session.scalars(
         select(PageLocale.lang).where(
             PageLocale.page_id == page.id, PageLocale.published_revision_id.is_not(None)
@@ -523,6 +532,8 @@ def get_page(session: Session, slug: str, lang: str) -> PageView | None:
         revision_id=revision.id,
         out_of_date=out_of_date,
         languages=sorted(languages),
+        english_body_hash=english_hash,
+        easy_read_lang=easy_read_lang,
     )
 
 
