@@ -12,7 +12,10 @@ from alliance.pages.markdown import plain_text, readable_text
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 SCREENING = ["screening", "bowel-screening", "breast-screening", "cervical-screening", "lung-screening"]
-EASY_READ = [f"{slug}-easy-read" for slug in SCREENING]
+EASY_READ = [f"{slug}-easy-read" for slug in SCREENING] + [
+    "symptoms-easy-read",
+    "worried-about-a-symptom-easy-read",
+]
 SYMPTOMS = [
     "symptoms",
     "lung-cancer-symptoms",
@@ -73,6 +76,27 @@ def test_easy_read_pages_read_at_or_below_grade_5(slug):
 def test_each_screening_page_and_its_easy_read_version_link_to_each_other(slug):
     assert load(slug).easy_read == f"{slug}-easy-read"
     assert load(f"{slug}-easy-read").standard == slug
+
+
+def test_the_symptoms_hub_and_its_easy_read_version_link_to_each_other():
+    assert load("symptoms").easy_read == "symptoms-easy-read"
+    assert load("symptoms-easy-read").standard == "symptoms"
+    assert "page:worried-about-a-symptom-easy-read" in load("symptoms-easy-read").body
+
+
+def test_the_worried_about_a_symptom_easy_read_page_says_see_a_gp_call_111_and_999_in_an_emergency():
+    page = load("worried-about-a-symptom-easy-read")
+    assert page.standard == "symptoms"
+    for words in ("See a GP", "Call 111", "Call 999 in an emergency"):
+        assert words in page.body
+
+
+@pytest.mark.parametrize("slug", EASY_READ)
+def test_every_easy_read_page_pairs_its_ideas_with_pictures_that_have_alt_text(slug):
+    body = load(slug).body
+    lines = [line for line in body.splitlines() if line.startswith("![")]
+    assert len(lines) >= 8, f"{slug} has only {len(lines)} lines with a picture"
+    assert all(re.match(r"!\[[^\]]+\]\(icon:[a-z-]+\) \S", line) for line in lines)
 
 
 @pytest.mark.parametrize("slug", SYMPTOMS)
