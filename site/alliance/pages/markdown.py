@@ -260,7 +260,13 @@ def _add_list_icons(fragment: str) -> str:
 
 def render(text: str, lang: str) -> Markup:
     """Markdown to sanitised HTML for a page in `lang`."""
-    rendered = _parser().render(text, {"lang": lang})
+    rendered = sanitise(_parser().render(text, {"lang": lang}))
+    return Markup(_add_list_icons(_wrap_ltr(rendered)))
+
+
+def sanitise(fragment: str) -> str:
+    """Only the tags and attributes content may use; an <img> keeps its src only when that is one of the
+    site's own pictures in static/icons."""
     own_pictures = url_for("static", filename=pictures.STATIC_FOLDER + "/")
 
     def only_own_pictures(tag: str, attribute: str, value: str) -> str | None:
@@ -268,14 +274,13 @@ def render(text: str, lang: str) -> Markup:
             return None
         return value
 
-    rendered = nh3.clean(
-        rendered,
+    return nh3.clean(
+        fragment,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         link_rel=None,
         attribute_filter=only_own_pictures,
     )
-    return Markup(_add_list_icons(_wrap_ltr(rendered)))
 
 
 def plain_text(text: str) -> str:

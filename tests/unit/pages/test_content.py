@@ -108,3 +108,27 @@ def test_every_reader_of_content_files_loads_front_matter_through_the_one_functi
     assert pages == [] and errors == [
         "pages/slug/en.md: line 2: YAML anchors and aliases (& and *) are not allowed"
     ]
+
+
+EASY_READ_HEAD = "---\ntitle: Easy\nsection: screening\n---\n\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("![](icon:doctor) See a GP.", "the picture 'doctor' has no alt text"),
+        ("![A doctor](https://example.com/doctor.png) See a GP.", "is not one of the site's own pictures"),
+        ("![A doctor](/static/nhsuk/doctor.png) See a GP.", "is not one of the site's own pictures"),
+        ("![A doctor](icon:no-such-picture) See a GP.", "there is no picture called 'no-such-picture'"),
+    ],
+)
+def test_a_page_with_a_bad_picture_is_refused_with_a_clear_message(body, message):
+    with pytest.raises(content.ContentError, match=re.escape(message)) as error:
+        content.parse(EASY_READ_HEAD + body, "easy", "en")
+    assert str(error.value).startswith("easy/en.md: ")
+
+
+def test_a_picture_may_have_empty_alt_text_only_when_marked_decorative():
+    page = content.parse(EASY_READ_HEAD + '![](icon:people "decorative") People.\n', "easy", "en")
+    assert "icon:people" in page.body
+    assert content.parse(EASY_READ_HEAD + "![Two people](icon:people) People.\n", "easy", "en").body

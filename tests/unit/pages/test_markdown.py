@@ -75,3 +75,52 @@ def test_plain_text_keeps_the_words_and_drops_the_markup():
 def test_readable_text_makes_each_list_item_and_heading_a_sentence():
     text = readable_text("## When to get help\n\n- a cough\n- **blood** in your poo:\n\nSee a GP.")
     assert text == "When to get help. a cough. blood in your poo. See a GP."
+
+
+def test_a_line_that_starts_with_a_picture_becomes_a_row_with_the_site_s_own_picture_first(en):
+    html = str(render("![A doctor](icon:doctor) See a **GP** today.", "en"))
+    assert html.startswith('<p class="app-picture-row"><img src="/static/icons/doctor.svg?v=')
+    assert 'alt="A doctor" class="app-picture" width="64" height="64">' in html
+    assert '<span class="app-picture-row__text">See a <strong>GP</strong> today.</span></p>' in html
+
+
+def test_a_picture_marked_decorative_has_empty_alt_text(en):
+    html = str(render('![](icon:people "decorative") People.', "en"))
+    assert 'alt=""' in html and "decorative" not in html and "title=" not in html
+
+
+def test_a_picture_in_a_right_to_left_page_is_the_same_row_whose_side_follows_the_text_direction(app):
+    with app.test_request_context("/ur/"):
+        html = str(render("![ایک ڈاکٹر](icon:doctor) جی پی سے ملیں۔", "ur"))
+    # No side is written into the markup: the flex row starts on the reading side of the text's dir.
+    assert '<p class="app-picture-row"><img src="/static/icons/doctor.svg' in html
+    assert "left" not in html and "right" not in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "![A tracker](https://example.com/pixel.png) Hello",
+        "![A tracker](/static/nhsuk/assets/logos/logo.svg) Hello",
+        "![Unknown](icon:no-such-picture) Hello",
+    ],
+)
+def test_pictures_from_anywhere_but_the_site_s_icons_are_reduced_to_their_words(en, source):
+    html = str(render(source, "en"))
+    assert "<img" not in html
+    assert "Hello" in html
+
+
+def test_the_sanitiser_keeps_an_img_src_only_under_the_site_s_own_pictures(en):
+    from alliance.pages.markdown import sanitise
+
+    assert 'src="/static/icons/doctor.svg?v=1"' in sanitise('<img src="/static/icons/doctor.svg?v=1" alt="x">')
+    for hostile in ("https://example.com/x.png", "/static/css/app.css", "data:image/png;base64,AAAA"):
+        assert "src=" not in sanitise(f'<img src="{hostile}" alt="x">')
+    assert "onerror" not in sanitise('<img src="/static/icons/doctor.svg" onerror="alert(1)">')
+
+
+def test_picture_alt_text_is_not_counted_in_readability_or_search_text():
+    source = "![A drawing of the bowel and the large intestine](icon:bowel) Poo goes here."
+    assert readable_text(source) == "Poo goes here."
+    assert plain_text(source) == "Poo goes here."
