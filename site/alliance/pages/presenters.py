@@ -112,7 +112,8 @@ def page_view(page) -> dict:
         "standard_href": url_for("pages.page", slug=page.standard) if page.standard else None,
         "english_href": url_for("pages.page", slug=page.slug, lang="en"),
         "translation_state": page_translation_state(page),
-        "easy_read": bool(page.standard),
+        # An Easy Read page: it points at its standard version, or its slug says so.
+        "easy_read": bool(page.standard) or page.slug.endswith("-easy-read"),
     }
 
 
