@@ -113,7 +113,9 @@ def problems(body: str) -> list[str]:
             continue
         name = src[len(ICON_PREFIX) :]
         if not known(name):
-            found.append(f"there is no picture called '{name}': use a name from the list in content/README.md")
+            found.append(
+                f"there is no picture called '{name}': use a name from the list in content/README.md"
+            )
         elif not alt and not decorative:
             found.append(
                 f"the picture '{name}' has no alt text: say what it shows, ![a doctor](icon:{name}), or if it "

@@ -22,8 +22,12 @@ def urdu_easy_read(live_app, tmp_path_factory):
     """An Easy Read page written in Urdu (a test page: the site's own Easy Read pages are English)."""
     folder = tmp_path_factory.mktemp("content") / "pages" / "picture-side-easy-read"
     folder.mkdir(parents=True)
-    (folder / "en.md").write_text(HEAD.format(title="Picture side example (Easy Read)", extra="") + ENGLISH_BODY)
-    origin = f"translated_from: {content.body_hash(ENGLISH_BODY)}\nreview_status: awaiting-translator-review\n"
+    (folder / "en.md").write_text(
+        HEAD.format(title="Picture side example (Easy Read)", extra="") + ENGLISH_BODY
+    )
+    origin = (
+        f"translated_from: {content.body_hash(ENGLISH_BODY)}\nreview_status: awaiting-translator-review\n"
+    )
     (folder / "ur.md").write_text(HEAD.format(title="تصویر کی سمت کی مثال", extra=origin) + URDU_BODY)
     with live_app.app_context():
         services.seed_pages(db.session, folder.parent.parent)

@@ -175,8 +175,10 @@ def _picture_row(state, index: int) -> None:
     opener.attrJoin("class", "app-picture-row")
     children = state.tokens[index].children
     rest = children[1:]
-    while rest and rest[0].type in ("softbreak", "hardbreak") or (
-        rest and rest[0].type == "text" and not rest[0].content.strip()
+    while (
+        rest
+        and rest[0].type in ("softbreak", "hardbreak")
+        or (rest and rest[0].type == "text" and not rest[0].content.strip())
     ):
         rest = rest[1:]
     if rest and rest[0].type == "text":
@@ -208,7 +210,11 @@ def _pictures(state) -> None:
             token.attrSet("class", "app-picture")
             token.attrSet("width", PICTURE_SIZE)
             token.attrSet("height", PICTURE_SIZE)
-        if block.children[0].type == "image" and index >= 1 and state.tokens[index - 1].type == "paragraph_open":
+        if (
+            block.children[0].type == "image"
+            and index >= 1
+            and state.tokens[index - 1].type == "paragraph_open"
+        ):
             _picture_row(state, index)
 
 

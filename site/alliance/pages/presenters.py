@@ -118,7 +118,7 @@ def page_view(page) -> dict:
 
 
 def page_translation_state(page) -> str | None:
-    """"unreviewed" or "outdated" when the reader is shown a translation they should be warned about,
+    """ "unreviewed" or "outdated" when the reader is shown a translation they should be warned about,
     "reviewed" for a checked, current one; None for English (including English standing in)."""
     if page.lang == "en":
         return None

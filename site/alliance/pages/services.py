@@ -520,7 +520,9 @@ def get_page(session: Session, slug: str, lang: str) -> PageView | None:
         out_of_date = english is not None and english[1].body_hash != revision.translated_from
     easy_read_lang = None
     if page.easy_read_slug:
-        easy_read_lang = "en" if lang == "en" or _published(session, page.easy_read_slug, lang) is None else lang
+        easy_read_lang = (
+            "en" if lang == "en" or _published(session, page.easy_read_slug, lang) is None else lang
+        )
     languages = session.scalars(
         select(PageLocale.lang).where(
             PageLocale.page_id == page.id, PageLocale.published_revision_id.is_not(None)

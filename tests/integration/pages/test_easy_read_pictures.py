@@ -39,7 +39,9 @@ def pictured(app, session, content_dir):
 def test_an_easy_read_page_pairs_each_idea_with_a_picture_in_large_text(client, pictured):
     html = client.get("/en/example-pictures").get_data(as_text=True)
     assert '<article lang="en" dir="ltr" class="app-page app-easy-read">' in html
-    rows = re.findall(r'<p class="app-picture-row"><img src="(/static/icons/[a-z-]+\.svg\?v=\w+)" alt="([^"]+)"', html)
+    rows = re.findall(
+        r'<p class="app-picture-row"><img src="(/static/icons/[a-z-]+\.svg\?v=\w+)" alt="([^"]+)"', html
+    )
     assert [alt for _src, alt in rows] == ["A doctor", "A phone"]
     assert '<span class="app-picture-row__text">See a GP.</span>' in html
 
@@ -64,4 +66,6 @@ def test_an_english_easy_read_page_in_the_urdu_site_keeps_its_pictures_on_the_en
 
 
 def test_a_standard_page_is_not_styled_as_easy_read(client, pictured):
-    assert '<article lang="en" dir="ltr" class="app-page">' in client.get("/en/example").get_data(as_text=True)
+    assert '<article lang="en" dir="ltr" class="app-page">' in client.get("/en/example").get_data(
+        as_text=True
+    )

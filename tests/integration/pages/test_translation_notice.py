@@ -16,7 +16,9 @@ def main_of(response) -> str:
 
 
 def notice_of(main: str) -> str | None:
-    found = re.search(r'<div class="nhsuk-card nhsuk-card--warning app-translation-notice".*?</div>\s*</div>', main, re.S)
+    found = re.search(
+        r'<div class="nhsuk-card nhsuk-card--warning app-translation-notice".*?</div>\s*</div>', main, re.S
+    )
     return found.group(0) if found else None
 
 
@@ -92,9 +94,14 @@ def test_when_the_english_changes_a_reviewed_translation_says_it_may_be_out_of_d
     assert 'data-translation-state="unreviewed"' in notice_of(main_of(client.get("/ur/example-two")))
 
 
-def test_the_easy_read_link_on_a_translated_page_says_the_easy_read_page_is_in_english(client, two_urdu_pages):
+def test_the_easy_read_link_on_a_translated_page_says_the_easy_read_page_is_in_english(
+    client, two_urdu_pages
+):
     main = main_of(client.get("/ur/example"))
-    assert '<a href="/ur/example-easy-read" hreflang="en">آسان زبان (Easy Read) والا ورژن (انگریزی میں)</a>' in main
+    assert (
+        '<a href="/ur/example-easy-read" hreflang="en">آسان زبان (Easy Read) والا ورژن (انگریزی میں)</a>'
+        in main
+    )
     english = main_of(client.get("/en/example"))
     assert '<a href="/en/example-easy-read">Read the Easy Read version of this page</a>' in english
 

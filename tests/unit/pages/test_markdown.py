@@ -114,7 +114,9 @@ def test_pictures_from_anywhere_but_the_site_s_icons_are_reduced_to_their_words(
 def test_the_sanitiser_keeps_an_img_src_only_under_the_site_s_own_pictures(en):
     from alliance.pages.markdown import sanitise
 
-    assert 'src="/static/icons/doctor.svg?v=1"' in sanitise('<img src="/static/icons/doctor.svg?v=1" alt="x">')
+    assert 'src="/static/icons/doctor.svg?v=1"' in sanitise(
+        '<img src="/static/icons/doctor.svg?v=1" alt="x">'
+    )
     for hostile in ("https://example.com/x.png", "/static/css/app.css", "data:image/png;base64,AAAA"):
         assert "src=" not in sanitise(f'<img src="{hostile}" alt="x">')
     assert "onerror" not in sanitise('<img src="/static/icons/doctor.svg" onerror="alert(1)">')
