@@ -125,3 +125,26 @@ def test_an_easy_read_page_written_in_urdu_has_its_pictures_on_the_right(
         assert row["fontSize"] >= 18 and row["lineHeight"] >= 1.5 * row["fontSize"]
     shot(page, f"ur-easy-read-{'phone' if viewport is MOBILE else 'desktop'}")
     check_accessibility("Easy Read written in Urdu")
+
+
+@pytest.mark.parametrize("slug", ["symptoms-easy-read", "worried-about-a-symptom-easy-read"])
+def test_the_symptoms_easy_read_pages_show_a_picture_with_each_idea_and_pass_axe(
+    page, live_server, check_accessibility, slug
+):
+    page.set_viewport_size(MOBILE)
+    page.goto(f"{live_server}/en/{slug}")
+    rows = picture_sides(page)
+    assert len(rows) >= 10
+    assert all(row["loaded"] and row["pictureRight"] <= row["textLeft"] for row in rows)
+    expect(page.locator(".app-easy-read-link a")).to_have_attribute("href", "/en/symptoms")
+    shot(page, f"en-{slug}-phone")
+    check_accessibility(slug)
+
+
+def test_the_urdu_symptoms_hub_links_to_its_easy_read_version_in_english(page, live_server):
+    page.goto(f"{live_server}/ur/symptoms")
+    link = page.locator(".app-easy-read-link a")
+    expect(link).to_have_attribute("hreflang", "en")
+    link.click()
+    expect(page).to_have_url(f"{live_server}/ur/symptoms-easy-read")
+    expect(page.locator("article")).to_have_attribute("lang", "en")
