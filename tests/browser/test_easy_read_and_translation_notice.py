@@ -63,8 +63,10 @@ def test_an_unreviewed_urdu_page_shows_its_notice_first_above_the_fold_on_a_phon
     page.goto(f"{live_server}/ur/bowel-screening")
     first = page.locator("#maincontent .nhsuk-grid-column-two-thirds > *").first
     expect(first).to_have_class("nhsuk-card nhsuk-card--warning app-translation-notice")
+    # Unchecked ("unreviewed"), or older than the English if that has changed since ("outdated").
+    assert first.get_attribute("data-translation-state") in ("unreviewed", "outdated")
     heading = first.locator("h2")
-    expect(heading).to_contain_text("اس ترجمے")
+    expect(heading).to_be_visible()
     box = heading.bounding_box()
     assert box is not None and box["y"] + box["height"] <= MOBILE["height"]
     # Above the page's title and its advice, with the English page and the interpreter sentence.
