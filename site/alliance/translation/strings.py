@@ -365,7 +365,7 @@ def import_reviews(session: Session, lang: str, translations: Path | None = None
 
 
 def interface_languages() -> list[str]:
-    return [language.code for language in i18n.languages() if language.code != "en"]
+    return [code for code in i18n.REGISTRY if code != "en"]
 
 
 def seed_reviews(session: Session, _content_dir: Path, translations: Path | None = None) -> tuple[int, str]:

@@ -1,5 +1,7 @@
-"""Interface strings get a review state per string and language: approvals, flags and translations an
-agency's file proposed, kept in the database so every node of a server sees them.
+"""Interface strings get a review state per string and language.
+
+Approvals, flags and translations an agency's file proposed, kept in the database so every node of a
+server sees them.
 
 Revision ID: 0019_xliff
 Revises: 0018
