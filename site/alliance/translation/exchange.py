@@ -208,26 +208,34 @@ def _note(unit: Unit) -> str:
 def write_file(units: list[Unit], lang: str, fmt: str) -> bytes:
     """The units as an XLIFF 1.2 or PO file, English source and `lang` target."""
     if fmt == "xliff":
-        store = Xliff12File(sourcelanguage="en", targetlanguage=lang)
-        for unit in units:
-            made = store.addsourceunit(unit.source, filename=f"alliance-{lang}", createifmissing=True)
-            made.setid(unit.id)
-            if unit.target:
-                made.settarget(unit.target, lang=lang)
-                made.markapproved(False)
-            made.addnote(_note(unit), origin="developer")
-        return bytes(store)
+        return _xliff(units, lang)
     if fmt == "po":
-        store = pofile()
-        store.updateheader(add=True, Language=lang, Content_Type="text/plain; charset=UTF-8")
-        store.settargetlanguage(lang)
-        for unit in units:
-            made = store.addsourceunit(unit.source)
-            made.setcontext(unit.id)
-            made.target = unit.target
-            made.addnote(_note(unit), origin="developer")
-        return bytes(store)
+        return _po(units, lang)
     raise ExchangeError([f"Choose a format: {' or '.join(FORMATS)}"])
+
+
+def _xliff(units: list[Unit], lang: str) -> bytes:
+    store = Xliff12File(sourcelanguage="en", targetlanguage=lang)
+    for unit in units:
+        made = store.addsourceunit(unit.source, filename=f"alliance-{lang}", createifmissing=True)
+        made.setid(unit.id)
+        if unit.target:
+            made.settarget(unit.target, lang=lang)
+            made.markapproved(False)
+        made.addnote(_note(unit), origin="developer")
+    return bytes(store)
+
+
+def _po(units: list[Unit], lang: str) -> bytes:
+    store = pofile()
+    store.updateheader(add=True, Language=lang, Content_Type="text/plain; charset=UTF-8")
+    store.settargetlanguage(lang)
+    for unit in units:
+        made = store.addsourceunit(unit.source)
+        made.setcontext(unit.id)
+        made.target = unit.target
+        made.addnote(_note(unit), origin="developer")
+    return bytes(store)
 
 
 def export_file(session: Session, lang: str, fmt: str, translations: Path | None = None) -> tuple[bytes, int]:
@@ -382,8 +390,10 @@ def _check_pages(session: Session, lang: str, plan: _Plan) -> None:
         if stale:
             plan.changed.append(f"page {slug}")
         translated = {name: unit.target.strip() for name, unit in units.items() if unit.target.strip()}
-        if translated and not (translated.get("title") and translated.get("body")):
-            plan.problems.append(f"Page {slug}: the title and body both need a translation")
+        if translated and len(translated) < len(units):
+            plan.problems.append(
+                f"Page {slug}: translate every part of the page (title, summary, body) or none"
+            )
 
 
 def _check_surveys(session: Session, plan: _Plan) -> None:
@@ -485,7 +495,9 @@ def _import_page(
         report.unchanged += len(units)
         return
     page = session.scalar(select(Page).where(Page.slug == slug))
-    english = _published(session, page.id, "en")
+    english = _published(session, page.id, "en") if page is not None else None
+    if page is None or english is None:  # checked before anything was written; the page went since
+        raise ExchangeError([f"Page {slug}: there is no such page in English on this site"])
     latest = latest_revision(session, page.id, lang)
     title = units["title"].target.strip()
     summary = units["summary"].target.strip() if "summary" in units else ""
@@ -503,7 +515,7 @@ def _import_page(
         sources=json.loads(basis.sources or "[]"),
     )
     revision_id = workflow.save_draft(session, slug, lang, draft, author_id, latest.id if latest else None)
-    revision = session.get(PageRevision, revision_id)
+    revision = session.get_one(PageRevision, revision_id)
     revision.origin = "import"
     revision.translator_note = IMPORT_NOTE
     report.pages.append(slug)
@@ -521,5 +533,5 @@ def _import_survey(
         builder.save_translation(session, survey_id, lang, values, reviewed=False)
     except builder.BuilderError as error:
         raise ExchangeError([f"Survey {survey_id}: {error}"]) from None
-    survey = session.get(Survey, survey_id)
+    survey = session.get_one(Survey, survey_id)
     report.surveys.append(f"{survey.slug} (version {survey.version})")
