@@ -355,8 +355,9 @@ def _sort(plan: _Plan, units: list[Returned]) -> None:
         if not unit.english:
             plan.problems.append(f"{unit.id}: the note saying which English it was made from is missing")
             continue
-        if inputs.first_control(unit.target, line_breaks=True) is not None:
-            plan.problems.append(f"{unit.id}: the translation holds a control character")
+        control = inputs.first_control(unit.target, line_breaks=True)
+        if control is not None:
+            plan.problems.append(f"{unit.id}: the translation holds a control character ({control})")
             continue
         kind, _dot, rest = unit.id.partition(".")
         if kind == "page":

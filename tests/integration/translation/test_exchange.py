@@ -260,3 +260,22 @@ def test_the_exchange_page_exports_and_imports_for_a_reviewer_and_is_refused_to_
     assert editor.get("/backoffice/translations/ur/exchange").status_code == 403
     assert client.get("/backoffice/translations/xx/exchange").status_code == 404
     assert client.get("/backoffice/translations/en/exchange").status_code == 404
+
+
+def test_a_translation_holding_a_control_character_is_refused_and_nothing_changes(
+    app, session, runner, world, tmp_path
+):
+    data = _export(runner, fmt="po")
+    head, _sep, tail = data.partition(b'msgctxt "page.example.title"\n')
+    msgid_line, _nl, rest = tail.partition(b"\n")
+    _old, _nl, rest = rest.partition(b"\n")
+    path = tmp_path / "bell.po"
+    path.write_bytes(head + b'msgctxt "page.example.title"\n' + msgid_line + b'\nmsgstr "bell\x07"\n' + rest)
+
+    result = runner.invoke(args=["translations", "import", str(path), "--as", world.email])
+
+    assert (
+        result.exit_code == 1
+        and "page.example.title: the translation holds a control character (U+0007)" in result.output
+    )
+    assert _latest(session, "example", "ur").origin != "import"
