@@ -385,8 +385,10 @@ def _check_pages(session: Session, lang: str, plan: _Plan) -> None:
         if english is None:
             plan.problems.append(f"Page {slug}: there is no such page in English on this site")
             continue
+        # The body's hash is the version; the sources (compared as words: some tools fold white space)
+        # also catch a changed title or summary.
         stale = any(unit.english != english.body_hash for unit in units.values()) or any(
-            unit.source.strip() != getattr(english, name).strip() for name, unit in units.items()
+            unit.source.split() != getattr(english, name).split() for name, unit in units.items()
         )
         if stale:
             plan.changed.append(f"page {slug}")
@@ -394,6 +396,13 @@ def _check_pages(session: Session, lang: str, plan: _Plan) -> None:
         if translated and len(translated) < len(units):
             plan.problems.append(
                 f"Page {slug}: translate every part of the page (title, summary, body) or none"
+            )
+        # A tool that folded white space folded the English source too: the Markdown would not survive.
+        folded = "body" in units and "\n" not in units["body"].source and "\n" in english.body.strip()
+        if folded and "body" in translated:
+            plan.problems.append(
+                f"Page {slug}: the body's translation has lost its line breaks, so its Markdown would break "
+                '(the translation tool must keep white space: xml:space="preserve")'
             )
 
 

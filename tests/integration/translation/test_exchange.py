@@ -1,6 +1,7 @@
 """Files for translation agencies: a real XLIFF and PO round trip, refusals, and the exchange page."""
 
 import json
+from xml.sax.saxutils import escape
 
 import pytest
 from lxml import etree
@@ -279,3 +280,59 @@ def test_a_translation_holding_a_control_character_is_refused_and_nothing_change
         and "page.example.title: the translation holds a control character (U+0007)" in result.output
     )
     assert _latest(session, "example", "ur").origin != "import"
+
+
+def test_a_returned_file_over_the_public_limit_is_read_and_one_over_its_own_limit_is_a_413(
+    app, session, world, monkeypatch
+):
+    from io import BytesIO
+
+    client = signed_in_client(app, world)
+    token = csrf_token(client.get("/backoffice/translations/ur/exchange").get_data(as_text=True))
+    padded = b'<?xml version="1.0"?><!-- ' + b"x" * (2 * 1024 * 1024) + b" --><xliff"
+    read = client.post(
+        "/backoffice/translations/ur/exchange/import",
+        data={"csrf_token": token, "returned": (BytesIO(padded), "big.xlf")},
+        content_type="multipart/form-data",
+    )
+    assert read.status_code == 400 and "Nothing was imported" in read.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "EXCHANGE_MAX_BYTES", 1024 * 1024)
+    refused = client.post(
+        "/backoffice/translations/ur/exchange/import",
+        data={"csrf_token": token, "returned": (BytesIO(padded), "big.xlf")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 413
+
+
+def _xliff_2(english, preserve: bool) -> bytes:
+    space = ' xml:space="preserve"' if preserve else ""
+    units = "".join(
+        f'<unit id="page.example.{name}"{space}><notes><note category="developer">'
+        f"english-version: {english.body_hash}</note></notes><segment><source>{escape(getattr(english, name))}"
+        f"</source><target>{target}</target></segment></unit>"
+        for name, target in (
+            ("title", "عنوان دو"),
+            ("summary", "خلاصہ دو"),
+            ("body", "متن دو\n\nدوسرا پیراگراف"),
+        )
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
+        f'version="2.0" srcLang="en" trgLang="ur"><file id="f1">{units}</file></xliff>'
+    ).encode()
+
+
+def test_an_xliff_2_file_from_a_cat_tool_is_read_too_unless_it_folded_the_markdown_line_breaks(
+    app, session, world
+):
+    english = _latest(session, "example", "en")
+    with app.app_context():
+        with pytest.raises(exchange.ExchangeError, match="lost its line breaks"):
+            exchange.import_file(session, _xliff_2(english, preserve=False), world.id, world.email, "ur")
+        report = exchange.import_file(session, _xliff_2(english, preserve=True), world.id, world.email, "ur")
+    session.commit()
+
+    latest = _latest(session, "example", "ur")
+    assert report.pages == ["example"]
+    assert (latest.title, latest.body) == ("عنوان دو", "متن دو\n\nدوسرا پیراگراف\n")
