@@ -158,7 +158,11 @@ def translation_export(lang: str, fmt: str):
     _reviewer_language(lang)
     if fmt not in exchange.FORMATS:
         abort(404)
-    data, count = exchange.export_file(db.session, lang, fmt)
+    try:
+        data, count = exchange.export_file(db.session, lang, fmt)
+    except exchange.ExchangeError as error:
+        flash(str(error))
+        return redirect(url_for("backoffice.translation_exchange", lang=lang))
     accounts.audit(
         db.session, "translations.export", auth.current_staff(), target=lang, format=fmt, units=count
     )

@@ -30,7 +30,10 @@ def _languages(lang: str | None) -> list[str]:
 def export(lang: str, fmt: str) -> None:
     """Write the language's pending pages, survey texts and interface strings to standard output."""
     _languages(lang)
-    data, count = exchange.export_file(db.session, lang, fmt)
+    try:
+        data, count = exchange.export_file(db.session, lang, fmt)
+    except exchange.ExchangeError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(data, nl=False)
     click.echo(f"{count} units to translate into {lang}", err=True)
 

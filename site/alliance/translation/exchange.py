@@ -218,7 +218,10 @@ def _xliff(units: list[Unit], lang: str) -> bytes:
     store = Xliff12File(sourcelanguage="en", targetlanguage=lang)
     for unit in units:
         made = store.addsourceunit(unit.source, filename=f"alliance-{lang}", createifmissing=True)
-        made.setid(unit.id)
+        try:
+            made.setid(unit.id)
+        except ValueError:
+            raise ExchangeError([f"{unit.id} cannot be an XLIFF id: export as PO instead"]) from None
         if unit.target:
             made.settarget(unit.target, lang=lang)
             made.markapproved(False)

@@ -330,7 +330,10 @@ def import_reviews(session: Session, lang: str, translations: Path | None = None
     path = review_file(lang, translations)
     if not path.exists():
         return 0
-    entries = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StringReviewError(f"{path}: not a readable review file ({error})") from None
     if not isinstance(entries, dict):
         raise StringReviewError(f"{path.name}: expected an object of strings")
     known = set(session.scalars(select(InterfaceStringReview.key).where(InterfaceStringReview.lang == lang)))
