@@ -56,7 +56,10 @@ def deploy() -> None:
     click.echo("translations: compiled")
     from alliance.translation import strings
 
-    _added, summary = strings.seed_reviews(db.session, ROOT)
+    try:
+        _added, summary = strings.seed_reviews(db.session, ROOT)
+    except strings.StringReviewError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"translations: {summary} (add-only)")
     built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
     click.echo(f"search: rebuilt {', '.join(built) or 'nothing to index'}")
