@@ -296,6 +296,8 @@ def export_reviews(session: Session, lang: str, translations: Path | None = None
             entry["comment"] = row.comment
         entries[_file_key(row.msgid, row.context)] = entry
     path = review_file(lang, translations)
+    if not entries and not path.exists():
+        return 0, 0
     staging = path.with_name(f".{path.name}.tmp")
     staging.write_text(
         json.dumps(entries, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
