@@ -29,6 +29,10 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 5000
     SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(INSTANCE / "search"))
     CONTENT_DIR = _env("CONTENT_DIR", str(ROOT / "content"))
+    # Interface-string catalogues and their review files (translations/<locale>/REVIEW.json).
+    TRANSLATIONS_DIR = _env("TRANSLATIONS_DIR", str(ROOT / "translations"))
+    # An XLIFF or PO file returned by a translation agency (flask translations import, the exchange page).
+    EXCHANGE_MAX_BYTES = int(_env("EXCHANGE_MAX_BYTES", str(8 * 1024 * 1024)))
     SEARCH_SYNONYMS = _env("SEARCH_SYNONYMS", str(ROOT / "content" / "search" / "synonyms.txt"))
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")

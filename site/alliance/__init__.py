@@ -88,6 +88,7 @@ def setup_blueprints(app: Flask) -> None:
         research_views,
         survey_report_views,
         survey_views,
+        translation_views,
     )
     from alliance.backoffice.views import bp as backoffice_bp
     from alliance.cli import register_seeder
@@ -102,6 +103,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.pages.views import bp as pages_bp
     from alliance.surveys.seeding import seed_surveys
     from alliance.surveys.views import bp as surveys_bp
+    from alliance.translation.strings import seed_reviews
     from alliance.trials.services import seed_trials
     from alliance.trials.views import bp as trials_bp
 
@@ -114,6 +116,7 @@ def setup_blueprints(app: Flask) -> None:
         ("trials", seed_trials),
         ("genetics", seed_genetics),
         ("surveys", seed_surveys),
+        ("interface-string reviews", seed_reviews),
     ):
         register_seeder(name, seeder)
     for blueprint in (pages_bp, backoffice_bp, oruk_bp, directory_bp, trials_bp, genetics_bp, surveys_bp):

@@ -86,3 +86,8 @@ def update(translations: Path, about: Project) -> list[tuple[str, int]]:
         _write(path, catalog, ignore_obsolete=False, include_previous=True)
         merged.append((locale, sum(1 for message in catalog if message.id and message.fuzzy)))
     return merged
+
+
+def save(path: Path, catalog: Catalog) -> None:
+    """Write a catalogue as `update` does (obsolete and previous entries kept), replacing it atomically."""
+    _write(path, catalog, ignore_obsolete=False, include_previous=True)

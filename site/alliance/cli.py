@@ -54,6 +54,13 @@ def deploy() -> None:
     click.echo(f"assets: copied {len(files)} files from nhsuk-frontend and healthicons")
     _babel("compile", "-d", "translations")
     click.echo("translations: compiled")
+    from alliance.translation import strings
+
+    try:
+        _added, summary = strings.seed_reviews(db.session, ROOT)
+    except strings.StringReviewError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"translations: {summary} (add-only)")
     built = index.rebuild(db.session, current_app.config["SEARCH_INDEX_DIR"])
     click.echo(f"search: rebuilt {', '.join(built) or 'nothing to index'}")
     click.echo("Content was not loaded: flask pages load --dry-run shows what content/ would change.")
@@ -201,6 +208,7 @@ def init_app(app: Flask) -> None:
     from alliance.outbox.cli import mail_cli
     from alliance.pages.cli import pages_cli
     from alliance.surveys.cli import retention_cli
+    from alliance.translation.commands import translations_cli
     from alliance.trials.cli import trials_cli
 
     for group in (
@@ -214,6 +222,7 @@ def init_app(app: Flask) -> None:
         trials_cli,
         retention_cli,
         mail_cli,
+        translations_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(seed)

@@ -32,4 +32,5 @@ from alliance.outbox.models import OutboxMessage  # noqa: F401
 from alliance.pages.models import Page, PageLocale, PageRevision  # noqa: F401
 from alliance.search.models import IndexVersion  # noqa: F401
 from alliance.surveys.models import Answer, EqualityResponse, Option, Question, Response, Survey  # noqa: F401
+from alliance.translation.strings import InterfaceStringReview  # noqa: F401
 from alliance.trials.models import Trial, TrialSite  # noqa: F401

@@ -8,6 +8,9 @@ ROLES = ("administrator", "editor", "publisher", "directory_manager", "engagemen
 # "survey.export.raw"); without it exports carry the moderated text: redactions applied, rejected
 # answers left out, answers not yet moderated replaced by "[awaiting moderation]".
 
+# "translations.review" lets someone review interface strings and exchange files with translation
+# agencies; the views also check the language (alliance.translation.strings.may_review).
+
 # Every signed-in member of staff may use their own account pages and the dashboard.
 STAFF = "staff"
 
@@ -24,9 +27,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "surveys.equality",
         "surveys.raw_text",
         "moderation",
+        "translations.review",
     },
     "editor": {"content.edit"},
-    "publisher": {"content.edit", "content.publish"},
+    "publisher": {"content.edit", "content.publish", "translations.review"},
     "directory_manager": {"directory.manage", "research.manage"},
     "engagement_lead": {"surveys.manage"},
     "moderator": {"moderation"},

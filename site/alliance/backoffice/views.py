@@ -60,6 +60,7 @@ def _never_cache(response: Response) -> Response:
 MENU = [
     ("backoffice.content_list", "Content", "content.edit"),
     ("backoffice.content_translations", "Translations", "content.edit"),
+    ("backoffice.translation_languages", "Translation review", "translations.review"),
     ("backoffice.directory_list", "Directory", "directory.manage"),
     ("backoffice.research", "Research", "research.manage"),
     ("backoffice.surveys", "Surveys", "surveys.manage"),
