@@ -1,5 +1,7 @@
-"""Translation review: reviewers granted per language, and who reviewed a translation, when, and
-against which English text, on page revisions, survey languages and directory translations.
+"""Translation review: reviewers per language; who reviewed a translation, when, against which English.
+
+Page revisions, survey languages and directory translations record the review; survey languages and
+directory translations also keep the comment when a reviewer sends a translation back.
 
 Revision ID: 0019_review
 Revises: 0018
