@@ -121,9 +121,7 @@ def _role_names() -> list[str]:
     help="For a translation_reviewer: the languages they review, comma-separated (ur,ar).",
 )
 @click.password_option()
-def create_user(
-    email: str, display_name: str, roles: tuple[str, ...], languages: str, password: str
-) -> None:
+def create_user(email: str, display_name: str, roles: tuple[str, ...], languages: str, password: str) -> None:
     """Create a staff account with the roles given (--role editor --role publisher)."""
     _create_account(
         email, display_name, list(dict.fromkeys(roles)), password, languages.split(",") if languages else []

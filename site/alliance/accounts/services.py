@@ -185,9 +185,7 @@ def _review_languages(languages: list[str], known: list[str] | None) -> list[str
     allowed = [code for code in (known or []) if code != "en"]
     unknown = [code for code in wanted if code not in allowed]
     if unknown:
-        raise AccountError(
-            f"Unknown languages: {', '.join(unknown)}. Use codes from: {', '.join(allowed)}"
-        )
+        raise AccountError(f"Unknown languages: {', '.join(unknown)}. Use codes from: {', '.join(allowed)}")
     return wanted
 
 

@@ -18,7 +18,10 @@ class ReviewForm(FlaskForm):
     note = TextAreaField(
         "Comment for the translator",
         description="Needed when you send it back: say what to change.",
-        validators=[Optional(), Length(max=NOTE_LIMIT, message=f"Keep the comment to {NOTE_LIMIT} characters or fewer")],
+        validators=[
+            Optional(),
+            Length(max=NOTE_LIMIT, message=f"Keep the comment to {NOTE_LIMIT} characters or fewer"),
+        ],
     )
     # What the reviewer had in front of them, checked again when they decide.
     english = HiddenField()

@@ -24,7 +24,12 @@ SCREENS = {
     "survey": ("backoffice.translation_review_survey", "survey_id"),
     "directory": ("backoffice.translation_review_directory", "service_id"),
 }
-KIND_NAMES = {"page": "Page", "survey": "Survey texts", "directory": "Directory service", "string": "Interface string"}
+KIND_NAMES = {
+    "page": "Page",
+    "survey": "Survey texts",
+    "directory": "Directory service",
+    "string": "Interface string",
+}
 
 
 def _language_or_404(lang: str) -> i18n.Language:
@@ -82,7 +87,9 @@ def _decide(
         field = form.note if isinstance(error, review.NoteError) else form.decision
         field.errors = [*field.errors, str(error)]
         return None
-    action = "translation.review.approve" if form.decision.data == "approve" else "translation.review.send-back"
+    action = (
+        "translation.review.approve" if form.decision.data == "approve" else "translation.review.send-back"
+    )
     accounts.audit(db.session, action, auth.current_staff(), target=target, lang=lang)
     db.session.commit()
     flash("Approved." if form.decision.data == "approve" else "Sent back to the translator.")

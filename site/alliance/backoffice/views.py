@@ -428,7 +428,9 @@ def user_edit(user_id: int):
         else None
     )
     known = current_app.config["LANGUAGES"]
-    form.review_languages.choices = [(code, i18n.REGISTRY[code].english_name) for code in known if code != "en"]
+    form.review_languages.choices = [
+        (code, i18n.REGISTRY[code].english_name) for code in known if code != "en"
+    ]
     if form.validate_on_submit():
         before = sorted(person.role_set)
         languages_before = sorted(person.review_language_set)

@@ -56,7 +56,9 @@ def screen(session: Session, service_id: str, lang: str) -> DirectoryReview | No
         return None
     translation = session.scalar(
         select(m.Translation).where(
-            m.Translation.entity == "service", m.Translation.entity_id == service.id, m.Translation.lang == lang
+            m.Translation.entity == "service",
+            m.Translation.entity_id == service.id,
+            m.Translation.lang == lang,
         )
     )
     if translation is None:

@@ -47,11 +47,11 @@ def state_of(revision: PageRevision, english_hash: str | None) -> str:
 
 def pending(session: Session, lang: str) -> list[QueueItem]:
     """Page translations in `lang` waiting for a reviewer."""
-    english = {
-        page_id: revision
-        for page_id, revision in session.execute(
-            published_select(Page.id, PageRevision).where(PageLocale.lang == "en")
-        ).all()
+    english: dict[int, tuple[str, PageRevision]] = {
+        page_id: (slug, revision)
+        for page_id, slug, revision in session.execute(
+            published_select(Page.id, Page.slug, PageRevision).where(PageLocale.lang == "en")
+        ).tuples()
     }
     newest = (
         select(PageRevision.page_id, func.max(PageRevision.number).label("number"))
@@ -60,7 +60,8 @@ def pending(session: Session, lang: str) -> list[QueueItem]:
         .subquery()
     )
     latest = session.scalars(
-        select(PageRevision).join(
+        select(PageRevision)
+        .join(
             newest,
             and_(PageRevision.page_id == newest.c.page_id, PageRevision.number == newest.c.number),
         )
@@ -68,14 +69,13 @@ def pending(session: Session, lang: str) -> list[QueueItem]:
     ).all()
     found = []
     for revision in latest:
-        source = english.get(revision.page_id)
-        if source is None or _candidate(revision) is None or not _waiting(revision, source.body_hash):
+        if revision.page_id not in english:
             continue
-        slug = session.scalar(select(Page.slug).where(Page.id == revision.page_id))
+        slug, source = english[revision.page_id]
+        if _candidate(revision) is None or not _waiting(revision, source.body_hash):
+            continue
         found.append(
-            QueueItem(
-                "page", slug, source.title, state_of(revision, source.body_hash), source.created_at
-            )
+            QueueItem("page", slug, source.title, state_of(revision, source.body_hash), source.created_at)
         )
     return found
 
@@ -98,7 +98,9 @@ def _english_with_hash(session: Session, page_id: int, body_hash: str | None) ->
         return None
     return session.scalar(
         select(PageRevision)
-        .where(PageRevision.page_id == page_id, PageRevision.lang == "en", PageRevision.body_hash == body_hash)
+        .where(
+            PageRevision.page_id == page_id, PageRevision.lang == "en", PageRevision.body_hash == body_hash
+        )
         .order_by(PageRevision.number.desc())
         .limit(1)
     )

@@ -19,8 +19,7 @@ class NoteError(ReviewError):
 
 
 CHANGED_SINCE_OPENED = (
-    "The English or the translation changed after you opened this page. "
-    "Look at it again before you decide."
+    "The English or the translation changed after you opened this page. Look at it again before you decide."
 )
 
 

@@ -45,7 +45,9 @@ def pending(session: Session, lang: str) -> list[QueueItem]:
         current = english_hash(session, survey.id)
         state = state_of(language, current)
         if state != REVIEWED:
-            found.append(QueueItem("survey", str(survey.id), _title(session, survey), state, survey.created_at))
+            found.append(
+                QueueItem("survey", str(survey.id), _title(session, survey), state, survey.created_at)
+            )
     return found
 
 
@@ -70,7 +72,10 @@ def screen(session: Session, survey_id: int, lang: str) -> SurveyReview | None:
     if language is None:
         return None
     translated = builder.texts(session, survey.id, lang)
-    rows = [(what, text, translated.get(key, "")) for key, what, text in builder.translation_keys(session, survey.id)]
+    rows = [
+        (what, text, translated.get(key, ""))
+        for key, what, text in builder.translation_keys(session, survey.id)
+    ]
     current = english_hash(session, survey.id)
     return SurveyReview(survey, language, _title(session, survey), current, state_of(language, current), rows)
 

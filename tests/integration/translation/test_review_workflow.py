@@ -66,7 +66,12 @@ def change_english(staff, session, words: str) -> None:
     editor, _ = staff["editor"]
     publisher, _ = staff["publisher"]
     body = f"Screening checks for blood in your poo. {words}"
-    assert editor.post("/backoffice/content/example/en/edit", data=edit_fields(editor, "example", "en", body=body)).status_code == 302
+    assert (
+        editor.post(
+            "/backoffice/content/example/en/edit", data=edit_fields(editor, "example", "en", body=body)
+        ).status_code
+        == 302
+    )
     draft = latest(session)
     act(editor, "example", "en", draft.id, "submit")
     act(publisher, "example", "en", draft.id, "approve")
@@ -228,7 +233,9 @@ def test_survey_texts_are_reviewed_per_language_and_go_out_of_date_when_the_engl
     builder.save_translation(session, survey.id, "ur", values, reviewed=False)
     session.commit()
     url = f"/backoffice/translations/ur/surveys/{survey.id}"
-    assert ("survey", str(survey.id), "unreviewed") in [(i.kind, i.key, i.state) for i in queue.items(session, "ur")]
+    assert ("survey", str(survey.id), "unreviewed") in [
+        (i.kind, i.key, i.state) for i in queue.items(session, "ur")
+    ]
     assert decide(reviewer, url, decision="approve").status_code == 302
     session.expire_all()
     language = session.scalar(
@@ -239,12 +246,16 @@ def test_survey_texts_are_reviewed_per_language_and_go_out_of_date_when_the_engl
     assert not [i for i in queue.items(session, "ur") if i.kind == "survey"]
     builder.edit_survey(session, survey.id, "Your views on bowel cancer screening", "", "", None, None, None)
     session.commit()
-    assert ("survey", str(survey.id), "outdated") in [(i.kind, i.key, i.state) for i in queue.items(session, "ur")]
+    assert ("survey", str(survey.id), "outdated") in [
+        (i.kind, i.key, i.state) for i in queue.items(session, "ur")
+    ]
     response = decide(reviewer, url, decision="send_back", note="")
     assert response.status_code == 400 and "Enter a comment" in response.get_data(as_text=True)
 
 
-def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_english(app, client, staff, session):
+def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_english(
+    app, client, staff, session
+):
     reviewer, _ = staff["reviewer"]
     with app.app_context():
         seed_directory(session, ROOT / "content")
@@ -273,14 +284,19 @@ def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_eng
     assert ("directory", service.id) not in [(i.kind, i.key) for i in queue.items(session, "ur")]
     session.get(dm.Service, service.id).description = "A changed English description."
     session.commit()
-    assert ("directory", service.id, "outdated") in [(i.kind, i.key, i.state) for i in queue.items(session, "ur")]
+    assert ("directory", service.id, "outdated") in [
+        (i.kind, i.key, i.state) for i in queue.items(session, "ur")
+    ]
 
 
 def test_the_dashboard_counts_what_waits_in_each_language_the_reviewer_reviews(client, staff, session):
     reviewer, _ = staff["reviewer"]
     dashboard = reviewer.get("/backoffice/").get_data(as_text=True)
     block = dashboard.split('id="waiting-review-ur"')[1].split("</li>")[0]
-    assert 'href="/backoffice/translations/ur"' in block and '<strong class="app-waiting__count">1</strong>' in block
+    assert (
+        'href="/backoffice/translations/ur"' in block
+        and '<strong class="app-waiting__count">1</strong>' in block
+    )
     assert 'id="waiting-review-ar"' not in dashboard
 
 
@@ -293,7 +309,11 @@ def test_an_administrator_grants_review_languages_on_the_users_screen(app, clien
     assert "Languages they review" in page
     response = http.post(
         url,
-        data={"csrf_token": csrf_token(page), "roles": ["translation_reviewer"], "review_languages": ["ur", "ar"]},
+        data={
+            "csrf_token": csrf_token(page),
+            "roles": ["translation_reviewer"],
+            "review_languages": ["ur", "ar"],
+        },
     )
     assert response.status_code == 302
     session.expire_all()

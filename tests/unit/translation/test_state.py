@@ -8,10 +8,7 @@ def test_a_reviewed_translation_of_the_published_english_is_reviewed():
 
 
 def test_a_translation_awaiting_review_of_the_published_english_is_unreviewed():
-    assert (
-        translation_state("awaiting-translator-review", "abc123abc123", "abc123abc123")
-        == "unreviewed"
-    )
+    assert translation_state("awaiting-translator-review", "abc123abc123", "abc123abc123") == "unreviewed"
 
 
 def test_a_reviewed_translation_of_an_older_english_text_is_outdated():
