@@ -51,7 +51,7 @@ def pending(session: Session, lang: str) -> list[QueueItem]:
         page_id: (slug, revision)
         for page_id, slug, revision in session.execute(
             published_select(Page.id, Page.slug, PageRevision).where(PageLocale.lang == "en")
-        ).tuples()
+        ).all()
     }
     newest = (
         select(PageRevision.page_id, func.max(PageRevision.number).label("number"))
