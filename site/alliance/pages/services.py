@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from alliance.pages import content
 from alliance.pages.models import Page, PageLocale, PageRevision
+from alliance.translation.state import translation_state
 
 INDEX_NAMES_PREFIX = "pages-"
 
@@ -591,6 +592,7 @@ def translation_status(session: Session, languages: list[str]) -> list[dict]:
                 rows.append({"slug": slug, "lang": lang, "status": "missing", "review_status": None})
                 continue
             origin, review = translated[(slug, lang)]
-            status = "current" if origin == english[slug] else "out-of-date"
+            outdated = translation_state(review, origin, english[slug]) == "outdated"
+            status = "out-of-date" if outdated else "current"
             rows.append({"slug": slug, "lang": lang, "status": status, "review_status": review})
     return rows

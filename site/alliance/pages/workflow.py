@@ -25,6 +25,7 @@ from alliance.database import utcnow
 from alliance.pages import content
 from alliance.pages.models import Page, PageLocale, PageRevision
 from alliance.pages.services import latest_revision, make_live
+from alliance.translation.state import translation_state
 
 
 class WorkflowError(ValueError):
@@ -323,6 +324,10 @@ def revisions(session: Session, slug: str, lang: str) -> list[PageRevision]:
     )
 
 
+# The one translation state (alliance.translation.state), as the translations dashboard words it.
+DASHBOARD_STATES = {"outdated": "out of date", "reviewed": "reviewed", "unreviewed": "awaiting review"}
+
+
 def translation_dashboard(
     session: Session, languages: list[str]
 ) -> tuple[list[dict], dict[str, dict[str, int]]]:
@@ -346,12 +351,10 @@ def translation_dashboard(
                 state = "draft"
             elif latest.status in ("in_review", "approved"):
                 state = "awaiting review"
-            elif latest.translated_from != english.body_hash:
-                state = "out of date"
-            elif latest.review_status == "reviewed":
-                state = "reviewed"
             else:
-                state = "awaiting review"
+                state = DASHBOARD_STATES[
+                    translation_state(latest.review_status, latest.translated_from, english.body_hash)
+                ]
             rows.append({"slug": page.slug, "title": english.title, "lang": lang, "state": state})
             counts[lang][state] = counts[lang].get(state, 0) + 1
     return rows, counts
