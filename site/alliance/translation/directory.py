@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from alliance.accounts.models import StaffUser
 from alliance.directory import models as m
+from alliance.inputs import parse_uuid
 from alliance.pages.content import body_hash
 from alliance.translation import review
 from alliance.translation.queue import QueueItem
@@ -51,7 +52,7 @@ class DirectoryReview:
 
 
 def screen(session: Session, service_id: str, lang: str) -> DirectoryReview | None:
-    service = session.get(m.Service, service_id)
+    service = session.get(m.Service, service_id) if parse_uuid(service_id) else None
     if service is None or lang == "en":
         return None
     translation = session.scalar(

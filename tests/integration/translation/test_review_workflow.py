@@ -2,6 +2,7 @@
 and what a review records, kept through export and import."""
 
 import html as htmllib
+import json
 import re
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from alliance.accounts.models import AuditEvent, StaffUser
+from alliance.directory import export, import_read, import_write
 from alliance.directory import models as dm
+from alliance.directory.import_batch import TRANSLATIONS_TABLE
 from alliance.directory.seed import seed_directory
 from alliance.pages import content, services, workflow
 from alliance.pages.models import PageRevision
@@ -17,9 +20,11 @@ from alliance.surveys import builder
 from alliance.surveys.models import SurveyLanguage
 from alliance.translation import queue
 from alliance.translation.state import translation_state
+from tests.conftest import _empty_tables
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import csrf_token, signed_in_client
 from tests.integration.backoffice.test_content_workflow import act, edit_fields, latest
+from tests.integration.directory.test_import_export import snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 Q = builder.QuestionInput
@@ -253,7 +258,7 @@ def test_survey_texts_are_reviewed_per_language_and_go_out_of_date_when_the_engl
     assert response.status_code == 400 and "Enter a comment" in response.get_data(as_text=True)
 
 
-def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_english(
+def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_english_kept_through_export(
     app, client, staff, session
 ):
     reviewer, _ = staff["reviewer"]
@@ -282,6 +287,19 @@ def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_eng
     assert (translation.review_status, translation.reviewed_by) == ("reviewed", "Urdu Reviewer")
     assert translation.reviewed_english and translation.reviewed_at is not None
     assert ("directory", service.id) not in [(i.kind, i.key) for i in queue.items(session, "ur")]
+    before = snapshot(session)
+    assert before[TRANSLATIONS_TABLE]
+    for name, data in (
+        ("export.json", json.dumps(export.export_json(session)).encode("utf-8")),
+        ("export.zip", export.export_csv(session)),
+    ):
+        _empty_tables(app)
+        session.expire_all()
+        with app.app_context():
+            report = import_write.apply(session, import_read.read_upload(name, data))
+        assert report.ok, report.lines()
+        session.expire_all()
+        assert snapshot(session) == before, name  # the review record came back as it went out
     session.get(dm.Service, service.id).description = "A changed English description."
     session.commit()
     assert ("directory", service.id, "outdated") in [
