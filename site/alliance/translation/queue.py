@@ -28,6 +28,8 @@ Source = Callable[[Session, str], list[QueueItem]]
 def _sources() -> list[Source]:
     from alliance.translation import directory, pages, surveys
 
+    # Interface strings join with one more entry, e.g.
+    # `lambda session, lang: strings.pending_interface_strings(lang)` (its items as QueueItems of kind "string").
     return [pages.pending, surveys.pending, directory.pending]
 
 
