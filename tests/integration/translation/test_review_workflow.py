@@ -4,6 +4,7 @@ and what a review records, kept through export and import."""
 import html as htmllib
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from alliance.translation.state import translation_state
 from tests.conftest import _empty_tables
 from tests.factories import make_staff
 from tests.integration.backoffice.conftest import csrf_token, signed_in_client
+from tests.integration.backoffice.test_content_two_person_rule import upload, zip_of
 from tests.integration.backoffice.test_content_workflow import act, edit_fields, latest
 from tests.integration.directory.test_import_export import snapshot
 
@@ -353,3 +355,43 @@ def test_the_users_create_command_grants_review_languages(app, session):
     assert user.review_language_set == {"ur", "ar"}
     refused = create("other.reviewer@example.nhs.uk", "ur,xx")
     assert refused.exit_code != 0 and "Unknown languages: xx" in refused.output
+
+
+def test_the_queue_puts_the_newest_english_changes_first(app, client, staff, session):
+    with app.app_context():
+        seed_directory(session, ROOT / "content")
+    service = session.scalars(select(dm.Service).order_by(dm.Service.id)).first()
+    session.add(
+        dm.Translation(entity="service", entity_id=service.id, lang="ur", name="نام", description=None)
+    )
+    english_changed = published(session, "en").created_at
+    later, earlier = english_changed + timedelta(days=1), english_changed - timedelta(days=1)
+    service.last_modified = later
+    session.commit()
+
+    def order() -> list[str]:
+        keys = [item.key for item in queue.items(session, "ur")]
+        return sorted(["example", service.id], key=keys.index)
+
+    assert order() == [service.id, "example"]
+    session.get(dm.Service, service.id).last_modified = earlier
+    session.commit()
+    assert order() == ["example", service.id]
+
+
+def test_an_uploaded_content_file_cannot_claim_a_review(client, staff, session, seeded):
+    _, publisher_user = staff["publisher"]
+    text = (seeded / "pages" / "example" / "ur.md").read_text(encoding="utf-8")
+    english = english_hash(session)
+    text = re.sub(r"translated_from: \w+\n", f"translated_from: {english}\n", text)
+    text = text.replace(
+        "review_status: awaiting-translator-review\n",
+        f"review_status: reviewed\nreviewed_by: Someone\nreviewed_on: 2026-12-01\nreviewed_english: {english}\n",
+    ).replace("\n\n", "\n\nChanged. ", 1)
+    files = {"pages/example/en.md": (seeded / "pages" / "example" / "en.md").read_text(encoding="utf-8")}
+    response = upload(staff["publisher"][0], zip_of({**files, "pages/example/ur.md": text}))
+    assert response.status_code == 302
+    uploaded = latest(session, "ur")
+    assert uploaded.author_id == publisher_user.id and uploaded.status == "in_review"
+    assert uploaded.review_status == "awaiting-translator-review"
+    assert (uploaded.reviewed_by, uploaded.reviewed_at, uploaded.reviewed_english) == (None, None, None)
