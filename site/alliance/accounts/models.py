@@ -33,7 +33,7 @@ class StaffUser(Base):
 
     @property
     def review_language_set(self) -> set[str]:
-        return set(self.review_languages.split())
+        return set((self.review_languages or "").split())
 
 
 class RecoveryCode(Base):
