@@ -88,6 +88,7 @@ def setup_blueprints(app: Flask) -> None:
         research_views,
         survey_report_views,
         survey_views,
+        translation_exchange_views,
         translation_views,
     )
     from alliance.backoffice.views import bp as backoffice_bp

@@ -122,10 +122,17 @@ def _role_names() -> list[str]:
     type=click.Choice(_role_names()),
     help="A role the account has; repeat for several.",
 )
+@click.option(
+    "--languages",
+    default="",
+    help="For a translation_reviewer: the languages they review, comma-separated (ur,ar).",
+)
 @click.password_option()
-def create_user(email: str, display_name: str, roles: tuple[str, ...], password: str) -> None:
+def create_user(email: str, display_name: str, roles: tuple[str, ...], languages: str, password: str) -> None:
     """Create a staff account with the roles given (--role editor --role publisher)."""
-    _create_account(email, display_name, list(dict.fromkeys(roles)), password)
+    _create_account(
+        email, display_name, list(dict.fromkeys(roles)), password, languages.split(",") if languages else []
+    )
 
 
 @users_cli.command("create-admin")
@@ -137,20 +144,34 @@ def create_admin(email: str, display_name: str, password: str) -> None:
     _create_account(email, display_name, ["administrator"], password)
 
 
-def _create_account(email: str, display_name: str, roles: list[str], password: str) -> None:
+def _create_account(
+    email: str, display_name: str, roles: list[str], password: str, languages: list[str] | None = None
+) -> None:
     from alliance.accounts import services
 
     hasher = services.password_hasher(
         current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]
     )
     try:
-        user_id = services.create_user(db.session, email, display_name, password, roles, hasher)
+        user_id = services.create_user(
+            db.session,
+            email,
+            display_name,
+            password,
+            roles,
+            hasher,
+            review_languages=languages,
+            known_languages=current_app.config["LANGUAGES"],
+        )
     except services.AccountError as error:
         raise click.ClickException(str(error)) from None
-    services.audit(db.session, "user.create", target=email, email="command line", roles=roles)
+    extra = {"review_languages": languages} if languages else {}
+    services.audit(db.session, "user.create", target=email, email="command line", roles=roles, **extra)
     db.session.commit()
+    granted = f" Reviews translations in: {', '.join(languages)}." if languages else ""
     click.echo(
-        f"Created {email} (id {user_id}) with roles: {', '.join(roles)}. They set up MFA when they first sign in."
+        f"Created {email} (id {user_id}) with roles: {', '.join(roles)}.{granted} "
+        "They set up MFA when they first sign in."
     )
 
 

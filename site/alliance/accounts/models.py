@@ -15,6 +15,8 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Space-separated role names; see alliance.accounts.permissions.ROLES.
     roles: Mapped[str] = mapped_column(String(255), default="")
+    # Space-separated language codes a translation_reviewer may review (e.g. "ur ar").
+    review_languages: Mapped[str] = mapped_column(String(100), default="", server_default="")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Base32 TOTP secret; MFA is required, so an account without a confirmed secret must enrol first.
@@ -28,6 +30,10 @@ class StaffUser(Base):
     @property
     def role_set(self) -> set[str]:
         return set(self.roles.split())
+
+    @property
+    def review_language_set(self) -> set[str]:
+        return set((self.review_languages or "").split())
 
 
 class RecoveryCode(Base):

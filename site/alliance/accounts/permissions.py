@@ -1,6 +1,18 @@
 """Roles and what each may do. Every back-office view declares the permission it needs."""
 
-ROLES = ("administrator", "editor", "publisher", "directory_manager", "engagement_lead", "moderator")
+ROLES = (
+    "administrator",
+    "editor",
+    "publisher",
+    "directory_manager",
+    "engagement_lead",
+    "moderator",
+    "translation_reviewer",
+)
+
+# "translations.review" lets a member of staff review translations. A translation_reviewer reviews only
+# the languages granted to them (StaffUser.review_languages); the roles in ANY_LANGUAGE review every
+# language. See alliance.translation.access.
 
 # "surveys.equality" lets an export carry each response's equality-monitoring answers; without it
 # they appear only as suppressed aggregate counts.
@@ -34,7 +46,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "directory_manager": {"directory.manage", "research.manage"},
     "engagement_lead": {"surveys.manage"},
     "moderator": {"moderation"},
+    "translation_reviewer": {"translations.review"},
 }
+
+# Roles that may review a translation in any language, without a per-language grant.
+REVIEW_ANY_LANGUAGE = ("administrator", "publisher")
 
 
 def permissions_for(roles: set[str]) -> set[str]:

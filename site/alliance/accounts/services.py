@@ -101,7 +101,14 @@ def _normalise_email(email: str) -> str:
 
 
 def create_user(
-    session: Session, email: str, display_name: str, password: str, roles: list[str], hasher: PasswordHasher
+    session: Session,
+    email: str,
+    display_name: str,
+    password: str,
+    roles: list[str],
+    hasher: PasswordHasher,
+    review_languages: list[str] | None = None,
+    known_languages: list[str] | None = None,
 ) -> int:
     """Create a staff account and return its id. It must enrol in MFA at first sign-in."""
     email = _normalise_email(email)
@@ -115,11 +122,13 @@ def create_user(
         raise AccountError(f"Unknown roles: {', '.join(sorted(unknown))}")
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise AccountError(f"An account for {email} already exists")
+    languages = _review_languages(review_languages or [], known_languages)
     user = StaffUser(
         email=email,
         display_name=display_name.strip(),
         password_hash=hasher.hash(password),
         roles=" ".join(roles),
+        review_languages=" ".join(languages),
     )
     session.add(user)
     session.flush()
@@ -168,6 +177,22 @@ def set_roles(session: Session, user_id: int, roles: list[str]) -> None:
     if unknown:
         raise AccountError(f"Unknown roles: {', '.join(sorted(unknown))}")
     session.get_one(StaffUser, user_id).roles = " ".join(r for r in ROLES if r in roles)
+
+
+def _review_languages(languages: list[str], known: list[str] | None) -> list[str]:
+    """The language codes a translation reviewer is granted: known site languages other than English."""
+    wanted = list(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
+    allowed = [code for code in (known or []) if code != "en"]
+    unknown = [code for code in wanted if code not in allowed]
+    if unknown:
+        raise AccountError(f"Unknown languages: {', '.join(unknown)}. Use codes from: {', '.join(allowed)}")
+    return wanted
+
+
+def set_review_languages(session: Session, user_id: int, languages: list[str], known: list[str]) -> None:
+    """The languages a translation_reviewer may review (administrators and publishers review all)."""
+    chosen = set(_review_languages(languages, known))
+    session.get_one(StaffUser, user_id).review_languages = " ".join(c for c in known if c in chosen)
 
 
 # --- Lockout ---------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ class NewUserForm(FlaskForm):
 
 class RolesForm(FlaskForm):
     roles = CheckboxesField("Roles", choices=ROLE_CHOICES, validators=[Optional()])
+    # Choices are the site's languages other than English, set by the view.
+    review_languages = CheckboxesField(
+        "Languages they review",
+        description="For a translation reviewer: the languages whose translations they may review. "
+        "Administrators and publishers may review every language.",
+        choices=[],
+        validators=[Optional()],
+    )
 
 
 class AuditFilterForm(FlaskForm):

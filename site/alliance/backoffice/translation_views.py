@@ -1,209 +1,178 @@
-"""Back-office translation review: interface strings per language, and files for translation agencies."""
+"""Back-office translation review: a queue per language and a review screen for each kind of text.
+
+A translation_reviewer sees only the languages granted to them; any other language is a 404.
+"""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from alliance import i18n
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
-from alliance.backoffice.forms import EmptyForm
+from alliance.backoffice.translation_forms import ReviewForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.pagination import page_number
-from alliance.translation import exchange, strings
-from alliance.uploads import accepts_upload
+from alliance.translation import access, directory, pages, queue, review, surveys
 
-PER_PAGE = 50
+PERMISSION = access.PERMISSION
+# The review screen of each kind of queue item: (endpoint, the argument its key fills).
+SCREENS = {
+    "page": ("backoffice.translation_review_page", "slug"),
+    "survey": ("backoffice.translation_review_survey", "survey_id"),
+    "directory": ("backoffice.translation_review_directory", "service_id"),
+    "strings": ("backoffice.translation_strings", None),
+}
+KIND_NAMES = {
+    "page": "Page",
+    "survey": "Survey texts",
+    "directory": "Directory service",
+    "strings": "Interface strings",
+}
 
 
-def _reviewer_language(lang: str) -> i18n.Language:
-    """The language, when the signed-in person may review it; else 404 (no such language) or 403."""
+def _language_or_404(lang: str) -> i18n.Language:
     language = i18n.get(lang)
-    if language is None or lang == "en":
+    if language is None or not access.may_review(auth.current_staff(), lang):
         abort(404)
-    if not strings.may_review(auth.current_staff(), lang):
-        abort(403)
     return language
 
 
+def _review_url(item: queue.QueueItem, lang: str) -> str | None:
+    screen = SCREENS.get(item.kind)
+    if screen is None:
+        return None
+    endpoint, argument = screen
+    if argument is None:
+        return url_for(endpoint, lang=lang)
+    return url_for(endpoint, lang=lang, **{argument: item.key})
+
+
 @bp.get("/translations")
-@auth.requires("translations.review")
-def translation_languages():
-    user = auth.current_staff()
-    rows = [
-        (language, len(strings.pending_interface_strings(language.code, db.session)))
-        for language in i18n.languages()
-        if language.code != "en" and strings.may_review(user, language.code)
-    ]
-    return render_template("backoffice/translation_languages.html", rows=rows)
-
-
-@bp.get("/translations/<lang>/strings")
-@auth.requires("translations.review")
-def translation_strings(lang: str):
-    language = _reviewer_language(lang)
-    show = "all" if request.args.get("show") == "all" else "pending"
-    found = strings.interface_strings(db.session, lang)
-    listed = found if show == "all" else [s for s in found if s.pending]
-    pages = max(1, -(-len(listed) // PER_PAGE))
-    page = min(page_number(request.args.get("page")), pages)
+@auth.requires(PERMISSION)
+def translation_review_index():
+    langs = access.review_languages(auth.current_staff(), current_app.config["LANGUAGES"])
+    counts = queue.counts(db.session, langs)
     return render_template(
-        "backoffice/translation_strings.html",
-        edit_language=language,
-        strings=listed[(page - 1) * PER_PAGE : page * PER_PAGE],
-        total=len(found),
-        pending=sum(1 for s in found if s.pending),
-        listed=len(listed),
-        show=show,
-        page=page,
-        pages=pages,
-        form=EmptyForm(),
+        "backoffice/translation_review_index.html",
+        rows=[(i18n.REGISTRY[lang], counts[lang]) for lang in langs],
     )
 
 
-@bp.post("/translations/<lang>/strings/approve")
-@auth.requires("translations.review")
-def translation_strings_approve(lang: str):
-    _reviewer_language(lang)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    user = auth.current_staff()
-    keys = request.form.getlist("key")
+@bp.get("/translations/<lang>")
+@auth.requires(PERMISSION)
+def translation_queue(lang: str):
+    language = _language_or_404(lang)
+    items = [(item, _review_url(item, lang)) for item in queue.items(db.session, lang)]
+    return render_template(
+        "backoffice/translation_queue.html", edit_language=language, items=items, kind_names=KIND_NAMES
+    )
+
+
+def _decide(
+    form: ReviewForm,
+    approve: Callable[[review.Seen], object],
+    send_back: Callable[[str, review.Seen], object],
+    target: str,
+    lang: str,
+):
+    """Apply the reviewer's decision; returns a redirect, or None with the error on the form."""
+    seen = review.Seen(form.english.data or "", form.translation.data or "")
     try:
-        count = strings.approve(db.session, lang, keys, user.id, user.email)
-    except strings.StringReviewError as error:
+        if form.decision.data == "approve":
+            approve(seen)
+        else:
+            send_back(form.note.data or "", seen)
+    except review.ReviewError as error:
         db.session.rollback()
-        flash(str(error))
-    else:
-        accounts.audit(db.session, "translations.strings.approve", user, target=lang, strings=count)
-        db.session.commit()
-        flash(f"{count} interface strings approved.")
-    return redirect(
-        url_for(
-            "backoffice.translation_strings",
-            lang=lang,
-            show=request.form.get("show") or None,
-            page=request.form.get("page") or None,
-        )
+        field = form.note if isinstance(error, review.NoteError) else form.decision
+        field.errors = [*field.errors, str(error)]
+        return None
+    action = (
+        "translation.review.approve" if form.decision.data == "approve" else "translation.review.send-back"
     )
+    accounts.audit(db.session, action, auth.current_staff(), target=target, lang=lang)
+    db.session.commit()
+    flash("Approved." if form.decision.data == "approve" else "Sent back to the translator.")
+    return redirect(url_for("backoffice.translation_queue", lang=lang))
 
 
-def _string_or_404(lang: str, key: str) -> strings.InterfaceString:
-    found = next((s for s in strings.interface_strings(db.session, lang) if s.key == key), None)
+def _form(english: str, translation: str) -> ReviewForm:
+    form = ReviewForm()
+    if request.method == "GET":
+        form.english.data, form.translation.data = english, translation
+    return form
+
+
+@bp.route("/translations/<lang>/pages/<slug>", methods=["GET", "POST"])
+@auth.requires(PERMISSION)
+def translation_review_page(lang: str, slug: str):
+    language = _language_or_404(lang)
+    found = pages.screen(db.session, slug, lang)
     if found is None:
         abort(404)
-    return found
-
-
-@bp.route("/translations/<lang>/strings/<key>", methods=["GET", "POST"])
-@auth.requires("translations.review")
-def translation_string(lang: str, key: str):
-    language = _reviewer_language(lang)
-    string = _string_or_404(lang, key)
-    form = EmptyForm()
-    error = None
-    comment = request.form.get("comment", "") if request.method == "POST" else string.comment
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        user = auth.current_staff()
-        try:
-            strings.flag(db.session, lang, key, comment, user.id, user.email)
-        except strings.StringReviewError as problem:
-            db.session.rollback()
-            error = str(problem)
-        else:
-            accounts.audit(db.session, "translations.strings.flag", user, target=lang, string=key)
-            db.session.commit()
-            flash("The string is flagged with your comment; it stays pending.")
-            return redirect(url_for("backoffice.translation_strings", lang=lang))
+    form = _form(found.english.body_hash, str(found.translation.id))
+    staff = auth.current_staff()
+    if form.validate_on_submit():
+        done = _decide(
+            form,
+            lambda seen: pages.approve(db.session, slug, lang, staff, seen),
+            lambda note, seen: pages.send_back(db.session, slug, lang, staff, note, seen),
+            f"{slug}/{lang}",
+            lang,
+        )
+        if done is not None:
+            return done
     return render_template(
-        "backoffice/translation_string.html",
-        edit_language=language,
-        string=string,
-        form=form,
-        comment=comment,
-        error=error,
-    ), 400 if error else 200
+        "backoffice/translation_review_page.html", edit_language=language, found=found, form=form
+    ), 400 if form.errors else 200
 
 
-@bp.get("/translations/<lang>/exchange")
-@auth.requires("translations.review")
-def translation_exchange(lang: str):
-    language = _reviewer_language(lang)
-    units = exchange.export_units(db.session, lang)
-    return _exchange_page(language, units, [], 200)
-
-
-def _exchange_page(language: i18n.Language, units: list[exchange.Unit], errors: list[str], status: int):
-    counts = {
-        "pages": len({u.id.split(".")[1] for u in units if u.id.startswith("page.")}),
-        "survey texts": sum(1 for u in units if u.id.startswith("survey.")),
-        "interface strings": sum(1 for u in units if u.id.startswith("string.")),
-    }
-    return render_template(
-        "backoffice/translation_exchange.html",
-        edit_language=language,
-        counts=counts,
-        errors=errors,
-        form=EmptyForm(),
-        formats=exchange.FORMATS,
-    ), status
-
-
-@bp.get("/translations/<lang>/exchange/export.<fmt>")
-@auth.requires("translations.review")
-def translation_export(lang: str, fmt: str):
-    _reviewer_language(lang)
-    if fmt not in exchange.FORMATS:
+@bp.route("/translations/<lang>/surveys/<int:survey_id>", methods=["GET", "POST"])
+@auth.requires(PERMISSION)
+def translation_review_survey(lang: str, survey_id: int):
+    language = _language_or_404(lang)
+    found = surveys.screen(db.session, survey_id, lang)
+    if found is None:
         abort(404)
-    try:
-        data, count = exchange.export_file(db.session, lang, fmt)
-    except exchange.ExchangeError as error:
-        flash(str(error))
-        return redirect(url_for("backoffice.translation_exchange", lang=lang))
-    accounts.audit(
-        db.session, "translations.export", auth.current_staff(), target=lang, format=fmt, units=count
-    )
-    db.session.commit()
-    extension = "xlf" if fmt == "xliff" else "po"
-    return Response(
-        data,
-        mimetype="application/x-xliff+xml" if fmt == "xliff" else "text/x-gettext-translation",
-        headers={"Content-Disposition": f"attachment; filename=alliance-{lang}.{extension}"},
-    )
+    form = _form(found.english_hash, surveys.translation_hash(found))
+    staff = auth.current_staff()
+    if form.validate_on_submit():
+        done = _decide(
+            form,
+            lambda seen: surveys.approve(db.session, survey_id, lang, staff, seen),
+            lambda note, seen: surveys.send_back(db.session, survey_id, lang, staff, note, seen),
+            f"survey {survey_id}/{lang}",
+            lang,
+        )
+        if done is not None:
+            return done
+    return render_template(
+        "backoffice/translation_review_survey.html", edit_language=language, found=found, form=form
+    ), 400 if form.errors else 200
 
 
-@bp.post("/translations/<lang>/exchange/import")
-@accepts_upload("EXCHANGE_MAX_BYTES")
-@auth.requires("translations.review")
-def translation_import(lang: str):
-    language = _reviewer_language(lang)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    upload = request.files.get("returned")
-    user = auth.current_staff()
-    try:
-        if upload is None or not upload.filename:
-            raise exchange.ExchangeError(["Choose the XLIFF or PO file the agency returned"])
-        data = upload.stream.read(current_app.config["EXCHANGE_MAX_BYTES"] + 1)
-        if len(data) > current_app.config["EXCHANGE_MAX_BYTES"]:
-            raise exchange.ExchangeError(["The file is too large"])
-        report = exchange.import_file(db.session, data, user.id, user.email, lang)
-    except exchange.ExchangeError as error:
-        db.session.rollback()
-        return _exchange_page(language, exchange.export_units(db.session, lang), error.problems, 400)
-    accounts.audit(
-        db.session,
-        "translations.import",
-        user,
-        target=lang,
-        file=upload.filename,
-        pages=report.pages,
-        surveys=report.surveys,
-        strings=report.strings,
-    )
-    db.session.commit()
-    flash(f"Imported: {report.summary}. Nothing published has changed.")
-    return redirect(url_for("backoffice.translation_exchange", lang=lang))
+@bp.route("/translations/<lang>/directory/<service_id>", methods=["GET", "POST"])
+@auth.requires(PERMISSION)
+def translation_review_directory(lang: str, service_id: str):
+    language = _language_or_404(lang)
+    found = directory.screen(db.session, service_id, lang)
+    if found is None:
+        abort(404)
+    form = _form(found.english_hash, directory.translation_hash(found))
+    staff = auth.current_staff()
+    if form.validate_on_submit():
+        done = _decide(
+            form,
+            lambda seen: directory.approve(db.session, service_id, lang, staff, seen),
+            lambda note, seen: directory.send_back(db.session, service_id, lang, staff, note, seen),
+            f"service {service_id}/{lang}",
+            lang,
+        )
+        if done is not None:
+            return done
+    return render_template(
+        "backoffice/translation_review_directory.html", edit_language=language, found=found, form=form
+    ), 400 if form.errors else 200

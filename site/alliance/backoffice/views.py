@@ -60,7 +60,7 @@ def _never_cache(response: Response) -> Response:
 MENU = [
     ("backoffice.content_list", "Content", "content.edit"),
     ("backoffice.content_translations", "Translations", "content.edit"),
-    ("backoffice.translation_languages", "Translation review", "translations.review"),
+    ("backoffice.translation_review_index", "Translation review", "translations.review"),
     ("backoffice.directory_list", "Directory", "directory.manage"),
     ("backoffice.research", "Research", "research.manage"),
     ("backoffice.surveys", "Surveys", "surveys.manage"),
@@ -262,7 +262,9 @@ def sign_out():
 @bp.get("/")
 @auth.requires("staff")
 def dashboard():
-    waiting_now = waiting.for_staff(db.session, auth.current_staff().id, auth.can)
+    waiting_now = waiting.for_staff(
+        db.session, auth.current_staff().id, auth.can, current_app.config["LANGUAGES"]
+    )
     return render_template("backoffice/dashboard.html", waiting=waiting_now)
 
 
@@ -420,10 +422,20 @@ def user_edit(user_id: int):
         return render_template(
             "errors/error.html", code=404, title="Page not found", message="No such account."
         ), 404
-    form = RolesForm(data={"roles": sorted(person.role_set)} if request.method == "GET" else None)
+    form = RolesForm(
+        data={"roles": sorted(person.role_set), "review_languages": sorted(person.review_language_set)}
+        if request.method == "GET"
+        else None
+    )
+    known = current_app.config["LANGUAGES"]
+    form.review_languages.choices = [
+        (code, i18n.REGISTRY[code].english_name) for code in known if code != "en"
+    ]
     if form.validate_on_submit():
         before = sorted(person.role_set)
+        languages_before = sorted(person.review_language_set)
         services.set_roles(db.session, person.id, form.roles.data or [])
+        services.set_review_languages(db.session, person.id, form.review_languages.data or [], known)
         services.audit(
             db.session,
             "user.roles",
@@ -431,6 +443,8 @@ def user_edit(user_id: int):
             target=person.email,
             before=before,
             after=sorted(form.roles.data or []),
+            review_languages_before=languages_before,
+            review_languages_after=sorted(person.review_language_set),
         )
         db.session.commit()
         flash(f"Roles for {person.email} saved.")

@@ -40,6 +40,7 @@ class Waiting:
     endpoint: str = ""
     urgent: int = 0
     items: list[Item] = field(default_factory=list)
+    endpoint_args: dict[str, str] = field(default_factory=dict)
 
 
 def _latest_revisions(session: Session, *where) -> list[tuple[PageRevision, str]]:
@@ -75,7 +76,27 @@ def _items(rows: list[tuple[PageRevision, str]]) -> list[Item]:
     ]
 
 
-def for_staff(session: Session, user_id: int, can: Callable[[str], bool]) -> list[Waiting]:
+def _translation_reviews(session: Session, user_id: int, languages: list[str]) -> list[Waiting]:
+    """One count per language this person reviews: translations never reviewed or out of date."""
+    from alliance.accounts.models import StaffUser
+    from alliance.translation import access, queue
+
+    langs = access.review_languages(session.get(StaffUser, user_id), languages)
+    return [
+        Waiting(
+            f"review-{lang}",
+            f"{i18n.REGISTRY[lang].english_name} translations to review",
+            count,
+            "backoffice.translation_queue",
+            endpoint_args={"lang": lang},
+        )
+        for lang, count in queue.counts(session, langs).items()
+    ]
+
+
+def for_staff(
+    session: Session, user_id: int, can: Callable[[str], bool], languages: list[str] | None = None
+) -> list[Waiting]:
     """Everything waiting that this person may act on, in the order the dashboard shows it. A kind with
     nothing waiting is still listed (count 0), so "nothing to do" is said rather than left out."""
     found: list[Waiting] = []
@@ -107,6 +128,8 @@ def for_staff(session: Session, user_id: int, can: Callable[[str], bool]) -> lis
                 items=_items(translations),
             )
         )
+    if can("translations.review"):
+        found.extend(_translation_reviews(session, user_id, languages or []))
     if can("moderation"):
         pending = AnswerReview.status == "pending"
         count = session.scalar(select(func.count()).select_from(AnswerReview).where(pending))

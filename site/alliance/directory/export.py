@@ -69,6 +69,10 @@ def _translations(session: Session, entity: str, ids: list[str] | None = None) -
             text["description"] = item.description
         if item.review_status:
             text["review_status"] = item.review_status
+        # The translation review record (alliance.translation), when there is one.
+        for key in ("reviewed_by", "reviewed_at", "reviewed_english"):
+            if getattr(item, key) is not None:
+                text[key] = oruk._value(getattr(item, key))
         found.setdefault(item.entity_id, {})[item.lang] = text
     return found
 

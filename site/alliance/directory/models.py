@@ -261,6 +261,12 @@ class Translation(Base):
     name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(Text)
     review_status: Mapped[str | None] = mapped_column(String(40))
+    # The translation review: who approved it, when, and the English name and description's hash they checked it against.
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_english: Mapped[str | None] = mapped_column(String(12))
+    # A reviewer's comment when they sent the translation back.
+    review_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ProblemReport(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -33,8 +33,14 @@ KEYS = (
     "standard",
     "translated_from",
     "review_status",
+    "reviewed_by",
+    "reviewed_on",
+    "reviewed_english",
     "translator_note",
 )
+# The record of a translation's review: all three together, only on a reviewed translation.
+REVIEW_KEYS = ("reviewed_by", "reviewed_on", "reviewed_english")
+HASH = re.compile(r"^[0-9a-f]{12}$")
 
 
 # Limits on a content file. The longest real page is under 20 KB; these leave room and stop a file
@@ -51,6 +57,7 @@ FIELD_LIMITS = {
     "standard": 100,
     "translated_from": 12,
     "translator_note": 2000,
+    "reviewed_by": 120,
     "source title": 300,
     "source url": 2000,
 }
@@ -117,6 +124,10 @@ class PageSource:
     translated_from: str | None = None
     review_status: str | None = None
     translator_note: str | None = None
+    # Who reviewed the translation, on which day, against which English body hash.
+    reviewed_by: str | None = None
+    reviewed_on: date | None = None
+    reviewed_english: str | None = None
     # Who keeps the page up to date: a team or role, never a person's name. English files only.
     owner: str | None = None
 
@@ -176,13 +187,39 @@ def _check_fields(meta: dict, where: str) -> list:
         raise ContentError(f"{where}: review_status must be one of {', '.join(REVIEW_STATUSES)}")
     if meta.get("translator_note") is not None and not isinstance(meta["translator_note"], str):
         raise ContentError(f"{where}: 'translator_note' must be text")
+    _check_review_record(meta, where)
     return sources
+
+
+def _check_review_record(meta: dict, where: str) -> None:
+    present = [key for key in REVIEW_KEYS if meta.get(key) is not None]
+    if not present:
+        return
+    if len(present) != len(REVIEW_KEYS):
+        raise ContentError(f"{where}: a review record needs all of {', '.join(REVIEW_KEYS)}")
+    if meta.get("review_status") != "reviewed":
+        raise ContentError(f"{where}: a review record is only for a translation with review_status: reviewed")
+    if not isinstance(meta["reviewed_by"], str) or not meta["reviewed_by"].strip():
+        raise ContentError(f"{where}: 'reviewed_by' must be the reviewer's name")
+    if not isinstance(meta["reviewed_on"], date) or isinstance(meta["reviewed_on"], datetime):
+        raise ContentError(f"{where}: 'reviewed_on' must be a date like 2026-11-22")
+    if not (isinstance(meta["reviewed_english"], str) and HASH.match(meta["reviewed_english"])):
+        raise ContentError(f"{where}: 'reviewed_english' must be an English body hash (12 hex digits)")
 
 
 def _check_sizes(meta: dict, sources: list, where: str) -> None:
     if len(sources) > MAX_SOURCES:
         raise ContentError(f"{where}: a page can name at most {MAX_SOURCES} sources")
-    for name in ("title", "summary", "owner", "easy_read", "standard", "translated_from", "translator_note"):
+    for name in (
+        "title",
+        "summary",
+        "owner",
+        "easy_read",
+        "standard",
+        "translated_from",
+        "translator_note",
+        "reviewed_by",
+    ):
         _check_length(where, name, meta.get(name))
     for source in sources:
         _check_length(where, "source title", source["title"])
@@ -196,6 +233,8 @@ def _check_language_rules(meta: dict, lang: str, clinical: bool, sources: list, 
             raise ContentError(f"{where}: a clinical page must name its sources")
         if not (meta.get("last_reviewed") and meta.get("next_review_due")):
             raise ContentError(f"{where}: a clinical page needs last_reviewed and next_review_due")
+    if lang == "en" and any(meta.get(key) is not None for key in REVIEW_KEYS):
+        raise ContentError(f"{where}: only a translation has a review record ({', '.join(REVIEW_KEYS)})")
     if lang != "en":
         if not meta.get("translated_from"):
             raise ContentError(
@@ -242,6 +281,9 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
         translated_from=str(meta["translated_from"]) if meta.get("translated_from") else None,
         review_status=meta.get("review_status"),
         translator_note=meta.get("translator_note"),
+        reviewed_by=str(meta["reviewed_by"]).strip() if meta.get("reviewed_by") else None,
+        reviewed_on=meta.get("reviewed_on"),
+        reviewed_english=meta.get("reviewed_english"),
         owner=str(meta["owner"]).strip() if meta.get("owner") and lang == "en" else None,
     )
 
@@ -262,6 +304,9 @@ def dump(page: PageSource) -> str:
         "standard": page.standard,
         "translated_from": page.translated_from,
         "review_status": page.review_status,
+        "reviewed_by": page.reviewed_by,
+        "reviewed_on": page.reviewed_on,
+        "reviewed_english": page.reviewed_english,
         "translator_note": page.translator_note,
     }
     meta = {key: value for key, value in values.items() if value is not None}

@@ -74,3 +74,7 @@ class PageRevision(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     publish_at: Mapped[datetime | None]
     review_note: Mapped[str | None] = mapped_column(Text)
+    # The translation review: who approved it, when, and the English body hash they checked it against.
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_english: Mapped[str | None] = mapped_column(String(12))

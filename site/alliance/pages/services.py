@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from alliance.pages import content
 from alliance.pages.models import Page, PageLocale, PageRevision
+from alliance.translation.state import translation_state
 
 INDEX_NAMES_PREFIX = "pages-"
 
@@ -71,8 +72,16 @@ def _revision_from(source: content.PageSource, page: Page, number: int, file_has
         translated_from=source.translated_from,
         review_status=source.review_status,
         translator_note=source.translator_note,
+        reviewed_by=source.reviewed_by,
+        reviewed_at=_start_of(source.reviewed_on),
+        reviewed_english=source.reviewed_english,
         origin="seed",
     )
+
+
+def _start_of(day: date | None) -> datetime | None:
+    """A review date from a content file, as the moment stored on the revision (midnight UTC)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
 
 
 def bump_versions(session: Session, langs: set[str]) -> None:
@@ -233,7 +242,9 @@ def apply_changes(
         revision.origin = origin
         revision.author_id = author_id
         if uploaded and change.lang != "en":
+            # An uploaded file cannot claim a review: a reviewer records one on the site.
             revision.review_status = "awaiting-translator-review"
+            revision.reviewed_by = revision.reviewed_at = revision.reviewed_english = None
         if change.to_review:
             revision.status = "in_review"
             session.add(revision)
@@ -483,6 +494,9 @@ def _source_of(page: Page, revision: PageRevision) -> content.PageSource:
         translated_from=revision.translated_from,
         review_status=revision.review_status,
         translator_note=revision.translator_note,
+        reviewed_by=revision.reviewed_by,
+        reviewed_on=revision.reviewed_at.date() if revision.reviewed_at else None,
+        reviewed_english=revision.reviewed_english,
         owner=page.owner if revision.lang == "en" else None,
     )
 
@@ -591,6 +605,7 @@ def translation_status(session: Session, languages: list[str]) -> list[dict]:
                 rows.append({"slug": slug, "lang": lang, "status": "missing", "review_status": None})
                 continue
             origin, review = translated[(slug, lang)]
-            status = "current" if origin == english[slug] else "out-of-date"
+            outdated = translation_state(review, origin, english[slug]) == "outdated"
+            status = "out-of-date" if outdated else "current"
             rows.append({"slug": slug, "lang": lang, "status": status, "review_status": review})
     return rows

@@ -20,10 +20,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alliance.accounts.models import StaffUser
 from alliance.database import utcnow
 from alliance.pages import content
 from alliance.pages.models import Page, PageLocale, PageRevision
 from alliance.pages.services import latest_revision, make_live
+from alliance.translation.state import translation_state
 
 
 class WorkflowError(ValueError):
@@ -185,7 +187,22 @@ def approve(session: Session, revision_id: int, approver_id: int) -> None:
     revision.status = "approved"
     revision.approved_by_id = approver_id
     if revision.lang != "en":
-        revision.review_status = "reviewed"
+        _record_review(session, revision, approver_id)
+
+
+def _record_review(session: Session, revision: PageRevision, approver_id: int) -> None:
+    """A publisher approving a translation reviews it too, against the English it was translated
+    from, unless a translation reviewer has already recorded a review (theirs is kept). It does not
+    make an outdated translation current: only the review screen, which shows what changed in the
+    English, moves a translation on to a newer English text."""
+    if revision.review_status == "reviewed" and revision.reviewed_by:
+        return
+    revision.review_status = "reviewed"
+    approver = session.get(StaffUser, approver_id)
+    if revision.translated_from and approver is not None:
+        revision.reviewed_by = approver.display_name[:120]
+        revision.reviewed_at = utcnow()
+        revision.reviewed_english = revision.translated_from
 
 
 def publish(session: Session, revision_id: int, at: datetime | None = None) -> str:
@@ -307,6 +324,10 @@ def revisions(session: Session, slug: str, lang: str) -> list[PageRevision]:
     )
 
 
+# The one translation state (alliance.translation.state), as the translations dashboard words it.
+DASHBOARD_STATES = {"outdated": "out of date", "reviewed": "reviewed", "unreviewed": "awaiting review"}
+
+
 def translation_dashboard(
     session: Session, languages: list[str]
 ) -> tuple[list[dict], dict[str, dict[str, int]]]:
@@ -330,12 +351,10 @@ def translation_dashboard(
                 state = "draft"
             elif latest.status in ("in_review", "approved"):
                 state = "awaiting review"
-            elif latest.translated_from != english.body_hash:
-                state = "out of date"
-            elif latest.review_status == "reviewed":
-                state = "reviewed"
             else:
-                state = "awaiting review"
+                state = DASHBOARD_STATES[
+                    translation_state(latest.review_status, latest.translated_from, english.body_hash)
+                ]
             rows.append({"slug": page.slug, "title": english.title, "lang": lang, "state": state})
             counts[lang][state] = counts[lang].get(state, 0) + 1
     return rows, counts

@@ -616,10 +616,14 @@ def save_translation(
     language = session.scalar(
         select(SurveyLanguage).where(SurveyLanguage.survey_id == survey_id, SurveyLanguage.lang == lang)
     )
+    before = texts(session, survey_id, lang)
     for key, text in values.items():
         if key in wanted:
             _set_text(session, survey_id, lang, key, text)
     session.flush()
+    if texts(session, survey_id, lang) != before:
+        # Changed text is no longer the text a reviewer approved.
+        language.reviewed_by = language.reviewed_at = language.reviewed_english = None
     missing = locking.missing_translations(session, survey_id, lang)
     if missing and language.offered:
         raise BuilderError(

@@ -74,6 +74,12 @@ class SurveyLanguage(Base):
     offered: Mapped[bool] = mapped_column(Boolean, default=False)
     # False until a qualified translator has checked the text.
     translator_reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The translation review: who approved it, when, and the English texts' hash they checked it against.
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_english: Mapped[str | None] = mapped_column(String(12))
+    # A reviewer's comment when they sent the translation back.
+    review_note: Mapped[str | None] = mapped_column(Text)
 
     survey: Mapped[Survey] = relationship(back_populates="languages")
 

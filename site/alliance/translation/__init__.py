@@ -1,0 +1,1 @@
+"""Translations people can trust: review state, the review queue and the review screens."""

@@ -382,9 +382,7 @@ def seed_reviews(session: Session, _content_dir: Path, translations: Path | None
 
 def may_review(user: StaffUser | None, lang: str) -> bool:
     """Whether `user` may review `lang`'s interface strings and exchange its files with agencies: the
-    permission "translations.review" (administrators and publishers hold it for every language)."""
-    from alliance.accounts.permissions import permissions_for
+    same rule as every other review (alliance.translation.access)."""
+    from alliance.translation import access
 
-    if user is None or lang not in i18n.REGISTRY or lang == "en":
-        return False
-    return "translations.review" in permissions_for(user.role_set)
+    return lang in i18n.REGISTRY and access.may_review(user, lang)

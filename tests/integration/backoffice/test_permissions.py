@@ -58,6 +58,11 @@ def test_the_walk_covers_the_routes_that_matter(app):
         "backoffice.sign_in",
         "backoffice.mail_outbox",
         "backoffice.mail_decide",
+        "backoffice.translation_review_index",
+        "backoffice.translation_queue",
+        "backoffice.translation_review_page",
+        "backoffice.translation_review_survey",
+        "backoffice.translation_review_directory",
     } <= endpoints
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_xliff"
-down_revision = "0018"
+down_revision = "0019_review"
 branch_labels = None
 depends_on = None
 
