@@ -50,6 +50,12 @@ def staff(app, session, seeded):
     }
 
 
+def content_items(app, session, lang):
+    """The queue without the interface strings item (every catalogue string is waiting in a fresh test)."""
+    with app.app_context():
+        return [item for item in queue.items(session, lang) if item.kind != "strings"]
+
+
 def english_hash(session, slug="example") -> str:
     session.expire_all()
     return next(r for r in workflow.revisions(session, slug, "en") if r.status == "published").body_hash
@@ -90,7 +96,7 @@ PAGE_URL = "/backoffice/translations/ur/pages/example"
 
 
 def test_an_urdu_reviewer_approves_the_urdu_page_and_it_is_out_of_date_again_when_the_english_changes(
-    client, staff, session
+    client, staff, session, app
 ):
     reviewer, reviewer_user = staff["reviewer"]
     publisher, _ = staff["publisher"]
@@ -122,7 +128,7 @@ def test_an_urdu_reviewer_approves_the_urdu_page_and_it_is_out_of_date_again_whe
     change_english(staff, session, "Most people find the kit easy to use.")
     live = published(session)
     assert translation_state(live.review_status, live.translated_from, english_hash(session)) == "outdated"
-    items = queue.items(session, "ur")
+    items = content_items(app, session, "ur")
     assert [(item.kind, item.key, item.state) for item in items] == [("page", "example", "outdated")]
     screen = htmllib.unescape(reviewer.get(PAGE_URL).get_data(as_text=True))
     added = " ".join(re.findall(r"<ins><span[^>]*>\[added: </span>(.*?)<span", screen, re.S))
@@ -133,7 +139,7 @@ def test_an_urdu_reviewer_approves_the_urdu_page_and_it_is_out_of_date_again_whe
     assert 'dir="rtl"' in screen and 'lang="ur"' in screen
 
 
-def test_an_urdu_reviewer_cannot_see_or_act_on_arabic_work(client, staff, session):
+def test_an_urdu_reviewer_cannot_see_or_act_on_arabic_work(client, staff, session, app):
     reviewer, _ = staff["reviewer"]
     editor, editor_user = staff["editor"]
     draft_id = workflow.save_draft(
@@ -146,7 +152,7 @@ def test_an_urdu_reviewer_cannot_see_or_act_on_arabic_work(client, staff, sessio
     )
     workflow.submit_for_review(session, draft_id)
     session.commit()
-    assert [item.key for item in queue.items(session, "ar")] == ["example"]
+    assert [item.key for item in content_items(app, session, "ar")] == ["example"]
     assert reviewer.get("/backoffice/translations/ar").status_code == 404
     assert reviewer.get("/backoffice/translations/ar/pages/example").status_code == 404
     assert reviewer.post("/backoffice/translations/ar/pages/example", data={}).status_code in (400, 404)
@@ -157,7 +163,7 @@ def test_an_urdu_reviewer_cannot_see_or_act_on_arabic_work(client, staff, sessio
     assert publisher.get("/backoffice/translations/ar/pages/example").status_code == 200
 
 
-def test_sending_a_translation_back_needs_a_comment_and_keeps_what_was_typed(client, staff, session):
+def test_sending_a_translation_back_needs_a_comment_and_keeps_what_was_typed(client, staff, session, app):
     reviewer, _ = staff["reviewer"]
     response = decide(reviewer, PAGE_URL, decision="send_back", note="   ")
     assert response.status_code == 400
@@ -169,7 +175,7 @@ def test_sending_a_translation_back_needs_a_comment_and_keeps_what_was_typed(cli
     returned = latest(session, "ur")
     assert returned.status == "returned" and returned.review_note == typed.strip()
     assert returned.review_status == "awaiting-translator-review" and returned.reviewed_by is None
-    assert queue.items(session, "ur") == []
+    assert content_items(app, session, "ur") == []
 
 
 def test_a_review_decision_made_on_an_english_text_that_has_since_changed_is_refused(client, staff, session):
@@ -230,7 +236,7 @@ def test_seeding_an_empty_site_keeps_the_review_record(app, session, tmp_path, c
 
 
 def test_survey_texts_are_reviewed_per_language_and_go_out_of_date_when_the_english_changes(
-    client, staff, session
+    client, staff, session, app
 ):
     reviewer, _ = staff["reviewer"]
     survey = builder.create_survey(session, "bowel-views", "Your views on bowel screening")
@@ -241,7 +247,7 @@ def test_survey_texts_are_reviewed_per_language_and_go_out_of_date_when_the_engl
     session.commit()
     url = f"/backoffice/translations/ur/surveys/{survey.id}"
     assert ("survey", str(survey.id), "unreviewed") in [
-        (i.kind, i.key, i.state) for i in queue.items(session, "ur")
+        (i.kind, i.key, i.state) for i in content_items(app, session, "ur")
     ]
     assert decide(reviewer, url, decision="approve").status_code == 302
     session.expire_all()
@@ -250,11 +256,11 @@ def test_survey_texts_are_reviewed_per_language_and_go_out_of_date_when_the_engl
     )
     assert language.translator_reviewed and language.reviewed_by == "Urdu Reviewer"
     assert language.reviewed_english and language.reviewed_at is not None
-    assert not [i for i in queue.items(session, "ur") if i.kind == "survey"]
+    assert not [i for i in content_items(app, session, "ur") if i.kind == "survey"]
     builder.edit_survey(session, survey.id, "Your views on bowel cancer screening", "", "", None, None, None)
     session.commit()
     assert ("survey", str(survey.id), "outdated") in [
-        (i.kind, i.key, i.state) for i in queue.items(session, "ur")
+        (i.kind, i.key, i.state) for i in content_items(app, session, "ur")
     ]
     response = decide(reviewer, url, decision="send_back", note="")
     assert response.status_code == 400 and "Enter a comment" in response.get_data(as_text=True)
@@ -279,7 +285,7 @@ def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_eng
     )
     session.commit()
     url = f"/backoffice/translations/ur/directory/{service.id}"
-    assert ("directory", service.id) in [(i.kind, i.key) for i in queue.items(session, "ur")]
+    assert ("directory", service.id) in [(i.kind, i.key) for i in content_items(app, session, "ur")]
     assert reviewer.get("/backoffice/translations/ur/directory/no-such-service").status_code == 404
     assert decide(reviewer, url, decision="approve").status_code == 302
     session.expire_all()
@@ -288,7 +294,7 @@ def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_eng
     )
     assert (translation.review_status, translation.reviewed_by) == ("reviewed", "Urdu Reviewer")
     assert translation.reviewed_english and translation.reviewed_at is not None
-    assert ("directory", service.id) not in [(i.kind, i.key) for i in queue.items(session, "ur")]
+    assert ("directory", service.id) not in [(i.kind, i.key) for i in content_items(app, session, "ur")]
     before = snapshot(session)
     assert before[TRANSLATIONS_TABLE]
     for name, data in (
@@ -305,7 +311,7 @@ def test_a_directory_service_translation_is_reviewed_with_who_when_and_which_eng
     session.get(dm.Service, service.id).description = "A changed English description."
     session.commit()
     assert ("directory", service.id, "outdated") in [
-        (i.kind, i.key, i.state) for i in queue.items(session, "ur")
+        (i.kind, i.key, i.state) for i in content_items(app, session, "ur")
     ]
 
 
@@ -313,9 +319,10 @@ def test_the_dashboard_counts_what_waits_in_each_language_the_reviewer_reviews(c
     reviewer, _ = staff["reviewer"]
     dashboard = reviewer.get("/backoffice/").get_data(as_text=True)
     block = dashboard.split('id="waiting-review-ur"')[1].split("</li>")[0]
+    # The example page, and the interface strings (one item: they are reviewed on one screen).
     assert (
         'href="/backoffice/translations/ur"' in block
-        and '<strong class="app-waiting__count">1</strong>' in block
+        and '<strong class="app-waiting__count">2</strong>' in block
     )
     assert 'id="waiting-review-ar"' not in dashboard
 
@@ -370,7 +377,7 @@ def test_the_queue_puts_the_newest_english_changes_first(app, client, staff, ses
     session.commit()
 
     def order() -> list[str]:
-        keys = [item.key for item in queue.items(session, "ur")]
+        keys = [item.key for item in content_items(app, session, "ur")]
         return sorted(["example", service.id], key=keys.index)
 
     assert order() == [service.id, "example"]
@@ -395,3 +402,12 @@ def test_an_uploaded_content_file_cannot_claim_a_review(client, staff, session, 
     assert uploaded.author_id == publisher_user.id and uploaded.status == "in_review"
     assert uploaded.review_status == "awaiting-translator-review"
     assert (uploaded.reviewed_by, uploaded.reviewed_at, uploaded.reviewed_english) == (None, None, None)
+
+
+def test_the_queue_lists_the_interface_strings_waiting_and_links_to_their_screen(client, staff, session, app):
+    reviewer, _ = staff["reviewer"]
+    html = reviewer.get("/backoffice/translations/ur").get_data(as_text=True)
+    assert re.search(r"\d+ interface strings \(buttons, labels, messages\)", html)
+    assert 'href="/backoffice/translations/ur/strings"' in html
+    assert reviewer.get("/backoffice/translations/ur/strings").status_code == 200
+    assert reviewer.get("/backoffice/translations/ar/strings").status_code == 404
