@@ -51,7 +51,10 @@ def _draft_in_review(staff, session) -> PageRevision:
 
 
 def test_the_corrected_symptom_pages_show_in_the_back_office_as_awaiting_clinical_sign_off(staff, session):
-    assert _page(session).clinical_signoff_due and _page(session, "prostate-cancer-symptoms").clinical_signoff_due
+    assert (
+        _page(session).clinical_signoff_due
+        and _page(session, "prostate-cancer-symptoms").clinical_signoff_due
+    )
     assert not _page(session, "lung-cancer-symptoms").clinical_signoff_due
     html = staff["publisher"][0].get("/backoffice/content").get_data(as_text=True)
     waiting = html[html.index("Awaiting clinical sign-off (") : html.index("<table")]
@@ -74,7 +77,9 @@ def test_an_approval_records_who_signed_it_off_clinically_and_the_history_shows_
     assert not _page(session).clinical_signoff_due
     history = publisher_client.get(f"/backoffice/content/{SLUG}/en").get_data(as_text=True)
     assert "Signed off clinically by clinical.lead@example.nhs.uk" in history
-    assert "Awaiting clinical sign-off (1)" in publisher_client.get("/backoffice/content").get_data(as_text=True)
+    assert "Awaiting clinical sign-off (1)" in publisher_client.get("/backoffice/content").get_data(
+        as_text=True
+    )
 
 
 def test_an_approval_without_a_clinical_sign_off_says_so_and_the_page_keeps_waiting(staff, session):
