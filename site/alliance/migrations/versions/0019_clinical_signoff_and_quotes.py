@@ -19,6 +19,12 @@ down_revision = "0018"
 branch_labels = None
 depends_on = None
 
+HUB_COPIES = (
+    ("https://southeastgenomics.nhs.uk/", "South East Genomics"),
+    ("https://www.eastgenomics.nhs.uk/", "East Genomics"),
+    ("https://ney-genomics.org.uk/", "the North East and Yorkshire Genomic Laboratory Hub"),
+)
+
 
 def upgrade() -> None:
     # Additive and nullable (or defaulted): the version still serving during an upgrade never reads them.
@@ -34,6 +40,24 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("genetic_tests") as batch:
         batch.add_column(sa.Column("quoted_from", sa.String(length=200), nullable=True))
+    # Quotations already on the site were checked against a laboratory hub's copy of the directory: name
+    # it from the address they were checked against (a new column, so no staff text is overwritten).
+    tests = sa.table(
+        "genetic_tests",
+        sa.column("quoted_from", sa.String),
+        sa.column("checked_against_url", sa.String),
+        sa.column("wording_status", sa.String),
+    )
+    for prefix, hub in HUB_COPIES:
+        op.execute(
+            tests.update()
+            .where(
+                tests.c.wording_status == "quotation-checked",
+                tests.c.quoted_from.is_(None),
+                tests.c.checked_against_url.like(prefix + "%"),
+            )
+            .values(quoted_from=hub)
+        )
 
 
 def downgrade() -> None:
