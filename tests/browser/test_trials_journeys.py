@@ -64,6 +64,8 @@ def test_every_kind_of_trials_page_has_no_accessibility_violations(
         f"/{lang}/clinical-trials/young-people",
         trial_path(live_app, "NCT09990005", lang),
         trial_path(live_app, "NCT09990011", lang),
+        trial_path(live_app, "NCT09990015", lang),  # a record over 6 months old: the notice
+        trial_path(live_app, "NCT09990006", lang),  # from 18 months
     ]
     for path in paths:
         page.goto(f"{live_server}{path}")

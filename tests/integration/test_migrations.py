@@ -80,3 +80,33 @@ def test_db_downgrade_to_an_unknown_revision_says_so_and_changes_nothing(app, ru
     assert "Nothing was changed" in result.output
     with app.app_context():
         assert db.current_revision() == db.head_revision()
+
+
+def test_upgrading_names_whose_copy_of_the_directory_each_existing_quotation_was_checked_against(app):
+    from sqlalchemy import text
+
+    with app.app_context():
+        db.downgrade("0018")
+        with db.engine.begin() as connection:
+            for code, url, status in (
+                (
+                    "R430",
+                    "https://southeastgenomics.nhs.uk/tool/inherited-prostate-cancer",
+                    "quotation-checked",
+                ),
+                ("M1.4", "https://www.eastgenomics.nhs.uk/updates/x", "quotation-checked"),
+                ("R208", None, "summary"),
+            ):
+                connection.execute(
+                    text(
+                        'INSERT INTO genetic_tests (code, name, kind, "order", summary, directory, wording, '
+                        "wording_status, wording_note, checked_against_url, sources, source_hash) VALUES "
+                        "(:code, 'n', 'germline', 0, 's', 'd', 'w', :status, '', :url, '[]', 'h')"
+                    ),
+                    {"code": code, "url": url, "status": status},
+                )
+        db.upgrade()
+        with db.engine.begin() as connection:
+            rows = dict(connection.execute(text("SELECT code, quoted_from FROM genetic_tests")).all())
+            connection.execute(text("DELETE FROM genetic_tests"))
+    assert rows == {"R430": "South East Genomics", "M1.4": "East Genomics", "R208": None}

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from alliance import pictures
@@ -38,6 +38,13 @@ class PageEditForm(FlaskForm):
         "Sources",
         description="One per line, as: Title | https://address",
         validators=[Optional(), Length(max=5000)],
+    )
+
+
+class ApproveForm(FlaskForm):
+    # The choices are the active staff; a value that is not one of them is refused by the workflow.
+    clinical_signoff_by = SelectField(
+        "Signed off clinically by", choices=[], validate_choice=False, validators=[Optional()]
     )
 
 

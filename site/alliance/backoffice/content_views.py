@@ -16,7 +16,7 @@ from sqlalchemy import select
 from alliance import i18n
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
-from alliance.backoffice.content_forms import PageEditForm, ScheduleForm, SendBackForm
+from alliance.backoffice.content_forms import ApproveForm, PageEditForm, ScheduleForm, SendBackForm
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
@@ -49,12 +49,19 @@ def _page_or_404(slug: str) -> Page:
 def content_list():
     pages = db.session.scalars(select(Page).order_by(Page.section, Page.order, Page.slug)).all()
     overdue = {row["slug"] for row in services.overdue_pages(db.session, date.today())}
+    awaiting_sign_off = [page for page in pages if page.clinical and page.clinical_signoff_due]
     titles = dict(
         db.session.execute(
             services.published_select(Page.slug, PageRevision.title).where(PageRevision.lang == "en")
         ).all()
     )
-    return render_template("backoffice/content_list.html", pages=pages, titles=titles, overdue=overdue)
+    return render_template(
+        "backoffice/content_list.html",
+        pages=pages,
+        titles=titles,
+        overdue=overdue,
+        awaiting_sign_off=awaiting_sign_off,
+    )
 
 
 @bp.get("/content/<slug>/<lang>")
@@ -62,13 +69,19 @@ def content_list():
 def content_page(slug: str, lang: str):
     page, language = _page_or_404(slug), _language_or_404(lang)
     revisions = workflow.revisions(db.session, slug, lang)
-    authors = {user.id: user.email for user in db.session.scalars(select(accounts.StaffUser))}
+    staff = db.session.scalars(select(accounts.StaffUser).order_by(accounts.StaffUser.email)).all()
+    authors = {user.id: user.email for user in staff}
+    approve_form = ApproveForm()
+    approve_form.clinical_signoff_by.choices = [("", "Not recorded")] + [
+        (str(user.id), user.email) for user in staff if user.is_active
+    ]
     return render_template(
         "backoffice/content_page.html",
         page=page,
         edit_language=language,
         revisions=revisions,
         authors=authors,
+        approve_form=approve_form,
         form=EmptyForm(),
         schedule=ScheduleForm(),
         send_back=SendBackForm(),
@@ -208,7 +221,8 @@ def _act(slug: str, lang: str, revision_id: int, action: str, permission: str):
             workflow.submit_for_review(db.session, revision_id)
             message = "Sent for review."
         elif action == "approve":
-            workflow.approve(db.session, revision_id, user.id)
+            signer = _clinical_signer()
+            workflow.approve(db.session, revision_id, user.id, clinical_signoff_by_id=signer)
             message = "Approved. It can now be published."
         elif action == "publish":
             when = _scheduled_time()
@@ -233,6 +247,16 @@ def _act(slug: str, lang: str, revision_id: int, action: str, permission: str):
         db.session.commit()
         flash(message)
     return redirect(url_for("backoffice.content_page", slug=slug, lang=lang))
+
+
+def _clinical_signer() -> int | None:
+    """The staff id chosen as the clinical sign-off on an approval, or None when none was chosen."""
+    raw = (ApproveForm().clinical_signoff_by.data or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise workflow.WorkflowError("Choose the staff member who signed this off clinically")
+    return int(raw)
 
 
 def _scheduled_time() -> datetime | None:

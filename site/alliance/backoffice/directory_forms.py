@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
@@ -14,6 +15,7 @@ from alliance.directory import schedules
 from alliance.directory.upkeep import DAYS, STATUSES
 from alliance.forms import (
     CheckboxesField,
+    DateField,
     RadioField,
     SelectField,
     StringField,
@@ -68,6 +70,16 @@ class ServiceForm(FlaskForm):
         validators=[Optional()],
     )
     free = RadioField("Free of charge", choices=[("yes", "Yes"), ("no", "No")], default="yes")
+    verified_on = DateField(
+        "Listing last checked",
+        description="The day someone last checked these details with the service, for example 7 12 2026. "
+        "Readers see it on the listing. Leave empty if nobody has checked it.",
+        validators=[Optional()],
+    )
+
+    def validate_verified_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The date the listing was last checked cannot be in the future")
 
     def validate_postcode(self, field) -> None:
         if field.data:

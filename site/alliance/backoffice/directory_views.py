@@ -211,6 +211,7 @@ def _save_service(form: ServiceForm, service_id: str | None):
         service_id,
         data,
         Path(current_app.config["CONTENT_DIR"]) / "directory" / "outcode-centroids.csv",
+        editor=auth.current_staff().email,
     )
     if report.problems:
         form.form_errors.extend(str(problem) for problem in report.problems)

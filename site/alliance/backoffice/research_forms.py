@@ -57,4 +57,9 @@ class GeneticTestForm(FlaskForm):
         ],
     )
     directory_version = StringField("Directory version", validators=[Optional(), Length(max=100)])
+    quoted_from = StringField(
+        "Whose copy of the directory the quotation comes from",
+        description="For example, South East Genomics. Leave empty only for a summary.",
+        validators=[Optional(), Length(max=200)],
+    )
     wording_note = TextAreaField("Note about the wording", validators=[Optional(), Length(max=2000)])

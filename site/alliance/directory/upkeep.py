@@ -247,6 +247,7 @@ def service_form_data(session: Session, service_id: str) -> dict:
         "opens_at": (schedule.opens_at or "")[:5] if schedule else "",
         "closes_at": (schedule.closes_at or "")[:5] if schedule else "",
         "free": "yes" if any((c.amount or 0) == 0 for c in service.cost_options) else "no",
+        "verified_on": service.local.verified_on if service.local else None,
     }
 
 
@@ -254,11 +255,23 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
+def _checked(local: m.ServiceLocal | None, data: dict, editor: str | None) -> tuple[date | None, str | None]:
+    """When the listing was last checked, and by whom: the form's date when it has one (the editor checked
+    it when the date changed), else what the service had."""
+    before = (local.verified_on, local.verified_by) if local else (None, None)
+    if "verified_on" not in data:
+        return before
+    if data["verified_on"] == before[0]:
+        return before
+    return data["verified_on"], (editor if data["verified_on"] else None)
+
+
 def save_service(
-    session: Session, service_id: str | None, data: dict, centroids: str
+    session: Session, service_id: str | None, data: dict, centroids: str, editor: str | None = None
 ) -> tuple[str, import_batch.Report]:
     """Create (service_id None) or update a service from the form's answers; one transaction, checked
-    like an import. Returns the id and the importer's report (problems mean nothing was written)."""
+    like an import. Returns the id and the importer's report (problems mean nothing was written).
+    `editor` (a staff email) is recorded as who checked the listing when the form changes that date."""
     service = session.get(m.Service, service_id) if service_id else None
     service_id = service.id if service else _new_id()
     batch = import_batch.Batch()
@@ -284,14 +297,15 @@ def save_service(
         },
     )
     local = service.local if service else None
+    verified_on, verified_by = _checked(local, data, editor)
     batch.add(
         oruk.LOCAL_TABLE,
         "form",
         {
             "service_id": service_id,
             "locality": data["locality"],
-            "verified_on": local.verified_on if local else None,
-            "verified_by": local.verified_by if local else None,
+            "verified_on": verified_on,
+            "verified_by": verified_by,
             "example_data": local.example_data if local else False,
         },
     )

@@ -25,6 +25,8 @@ class GeneticTest(Base):
     wording_status: Mapped[str] = mapped_column(String(30))
     wording_note: Mapped[str] = mapped_column(Text, default="")
     checked_against_url: Mapped[str | None] = mapped_column(String(500))
+    # Whose published copy of the directory a quotation was checked against (a genomic laboratory hub).
+    quoted_from: Mapped[str | None] = mapped_column(String(200))
     checked_on: Mapped[date | None]
     # JSON list of {"title", "url"}.
     sources: Mapped[str] = mapped_column(Text, default="[]")

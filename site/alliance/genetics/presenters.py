@@ -61,6 +61,7 @@ def test_view(test) -> dict:
         "quoted": quoted,
         "wording_note": test.wording_note,
         "directory": test.directory,
+        "quoted_from": test.quoted_from,
         "version": test.directory_version or str(_l("Version not confirmed: check the current directory")),
         "date": format_date(test.directory_date, "long") if test.directory_date else None,
         "checked_against": test.checked_against_url,

@@ -77,6 +77,9 @@ def load_content(content_dir: Path) -> dict:
         if test["wording_status"] == "quotation-checked" and not test.get("checked_against_url"):
             # A quotation must name where it was checked; otherwise it is a summary.
             raise GeneticsContentError(f"{where}: a checked quotation needs checked_against_url")
+        if test["wording_status"] == "quotation-checked" and not test.get("quoted_from"):
+            # Readers are told whose copy of the directory the words come from.
+            raise GeneticsContentError(f"{where}: a checked quotation needs quoted_from (whose copy)")
         if test["wording_status"] == "summary" and "not a quotation" not in test["wording"].lower():
             raise GeneticsContentError(f"{where}: a summary must say it is not a quotation")
         if test["code"] in codes:
@@ -109,6 +112,7 @@ def _apply_test(row: GeneticTest, record: dict) -> None:
     row.wording, row.wording_status = record["wording"], record["wording_status"]
     row.wording_note = record.get("wording_note", "")
     row.checked_against_url = record.get("checked_against_url")
+    row.quoted_from = record.get("quoted_from")
     row.checked_on = _date(record.get("checked_on"), record["code"])
     row.sources = json.dumps(record.get("sources", []), ensure_ascii=False)
 

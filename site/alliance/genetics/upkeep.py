@@ -9,7 +9,7 @@ from alliance.genetics.models import GeneticsService, GeneticTest
 from alliance.genetics.services import WORDING_STATUSES
 
 SERVICE_FIELDS = ("name", "provider", "description", "phone", "email", "website", "verification_note")
-TEST_FIELDS = ("summary", "wording", "wording_status", "directory_version", "wording_note")
+TEST_FIELDS = ("summary", "wording", "wording_status", "directory_version", "quoted_from", "wording_note")
 
 
 class GeneticsEditError(ValueError):
@@ -32,7 +32,7 @@ def _update(row, fields: tuple[str, ...], values: dict) -> dict:
         value = values.get(name)
         value = value.strip() if isinstance(value, str) else value
         if name not in ("name", "summary", "wording", "wording_status") and value == "":
-            value = None if name in ("phone", "email", "website", "directory_version") else ""
+            value = None if name in ("phone", "email", "website", "directory_version", "quoted_from") else ""
         if getattr(row, name) != value:
             changed[name] = (getattr(row, name), value)
             setattr(row, name, value)
@@ -53,4 +53,6 @@ def edit_test(session: Session, test_id: int, values: dict) -> dict:
         raise GeneticsEditError("There is no such test.")
     if values.get("wording_status") not in WORDING_STATUSES:
         raise GeneticsEditError("Choose whether the wording is quoted or a summary.")
+    if values["wording_status"] == "quotation-checked" and not (values.get("quoted_from") or "").strip():
+        raise GeneticsEditError("Say whose copy of the directory the quotation comes from.")
     return _update(row, TEST_FIELDS, values)

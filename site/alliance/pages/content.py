@@ -18,6 +18,8 @@ from alliance import pictures
 
 SECTIONS = ("screening", "symptoms", "about", "get-involved", "help")
 REVIEW_STATUSES = ("awaiting-translator-review", "reviewed")
+# `clinical_sign_off: awaiting` marks a page whose text waits for a clinician to sign it off.
+SIGN_OFF_STATES = ("awaiting",)
 # Front matter keys in the order they are written.
 KEYS = (
     "title",
@@ -26,6 +28,8 @@ KEYS = (
     "order",
     "clinical",
     "owner",
+    "clinical_owner",
+    "clinical_sign_off",
     "last_reviewed",
     "next_review_due",
     "sources",
@@ -53,6 +57,7 @@ FIELD_LIMITS = {
     "title": 200,
     "summary": 600,
     "owner": 120,
+    "clinical_owner": 120,
     "easy_read": 100,
     "standard": 100,
     "translated_from": 12,
@@ -130,6 +135,9 @@ class PageSource:
     reviewed_english: str | None = None
     # Who keeps the page up to date: a team or role, never a person's name. English files only.
     owner: str | None = None
+    # The named role that owns the clinical content, and whether it awaits clinical sign-off. English only.
+    clinical_owner: str | None = None
+    clinical_sign_off: str | None = None
 
     @property
     def body_hash(self) -> str:
@@ -185,6 +193,8 @@ def _check_fields(meta: dict, where: str) -> list:
             raise ContentError(f"{where}: '{key}' must be the slug of a page, like bowel-screening")
     if meta.get("review_status") is not None and meta["review_status"] not in REVIEW_STATUSES:
         raise ContentError(f"{where}: review_status must be one of {', '.join(REVIEW_STATUSES)}")
+    if meta.get("clinical_sign_off") is not None and meta["clinical_sign_off"] not in SIGN_OFF_STATES:
+        raise ContentError(f"{where}: clinical_sign_off must be one of {', '.join(SIGN_OFF_STATES)}")
     if meta.get("translator_note") is not None and not isinstance(meta["translator_note"], str):
         raise ContentError(f"{where}: 'translator_note' must be text")
     _check_review_record(meta, where)
@@ -214,6 +224,7 @@ def _check_sizes(meta: dict, sources: list, where: str) -> None:
         "title",
         "summary",
         "owner",
+        "clinical_owner",
         "easy_read",
         "standard",
         "translated_from",
@@ -285,6 +296,10 @@ def parse(text: str, slug: str, lang: str, where: str = "") -> PageSource:
         reviewed_on=meta.get("reviewed_on"),
         reviewed_english=meta.get("reviewed_english"),
         owner=str(meta["owner"]).strip() if meta.get("owner") and lang == "en" else None,
+        clinical_owner=(
+            str(meta["clinical_owner"]).strip() if meta.get("clinical_owner") and lang == "en" else None
+        ),
+        clinical_sign_off=meta.get("clinical_sign_off") if lang == "en" else None,
     )
 
 
@@ -297,6 +312,8 @@ def dump(page: PageSource) -> str:
         "order": page.order,
         "clinical": page.clinical,
         "owner": page.owner,
+        "clinical_owner": page.clinical_owner,
+        "clinical_sign_off": page.clinical_sign_off,
         "last_reviewed": page.last_reviewed,
         "next_review_due": page.next_review_due,
         "sources": page.sources or None,

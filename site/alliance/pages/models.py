@@ -20,6 +20,11 @@ class Page(Base):
     standard_slug: Mapped[str | None] = mapped_column(String(100))
     # The team or role that keeps the page reviewed (from the English file's front matter).
     owner: Mapped[str | None] = mapped_column(String(120))
+    # The named role that owns the page's clinical content (a role title, not a person's name).
+    clinical_owner: Mapped[str | None] = mapped_column(String(120))
+    # Marked as awaiting clinical sign-off (front matter `clinical_sign_off: awaiting`); cleared when a
+    # revision of the English text is approved with a clinical sign-off.
+    clinical_signoff_due: Mapped[bool] = mapped_column(default=False)
     # A publisher's request to make a clinical page non-clinical, waiting for a second publisher.
     clinical_change_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     clinical_change_at: Mapped[datetime | None]
@@ -72,6 +77,10 @@ class PageRevision(Base):
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # On a clinical page: the staff user who signed this revision off clinically, recorded at approval.
+    clinical_signoff_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", name="fk_page_revisions_clinical_signoff_by")
+    )
     publish_at: Mapped[datetime | None]
     review_note: Mapped[str | None] = mapped_column(Text)
     # The translation review: who approved it, when, and the English body hash they checked it against.

@@ -236,6 +236,8 @@ def apply_changes(
             page.section, page.order = english.section, english.order
             page.easy_read_slug, page.standard_slug = english.easy_read, english.standard
             page.owner = english.owner
+            page.clinical_owner = english.clinical_owner
+            page.clinical_signoff_due = english.clinical_sign_off == "awaiting"
         session.flush()
         latest = latest_revision(session, page.id, change.lang)
         revision = _revision_from(change.source, page, (latest.number + 1) if latest else 1, change.file_hash)
@@ -356,6 +358,8 @@ def _as_on_site(session: Session, source: content.PageSource) -> content.PageSou
         easy_read=page.easy_read_slug,
         standard=page.standard_slug,
         owner=page.owner if source.lang == "en" else None,
+        clinical_owner=page.clinical_owner if source.lang == "en" else None,
+        clinical_sign_off=_sign_off(page) if source.lang == "en" else None,
     )
 
 
@@ -498,7 +502,13 @@ def _source_of(page: Page, revision: PageRevision) -> content.PageSource:
         reviewed_on=revision.reviewed_at.date() if revision.reviewed_at else None,
         reviewed_english=revision.reviewed_english,
         owner=page.owner if revision.lang == "en" else None,
+        clinical_owner=page.clinical_owner if revision.lang == "en" else None,
+        clinical_sign_off=_sign_off(page) if revision.lang == "en" else None,
     )
+
+
+def _sign_off(page: Page) -> str | None:
+    return "awaiting" if page.clinical_signoff_due else None
 
 
 def export_pages(session: Session, content_dir: Path) -> int:
@@ -542,7 +552,7 @@ def get_page(session: Session, slug: str, lang: str) -> PageView | None:
             PageLocale.page_id == page.id, PageLocale.published_revision_id.is_not(None)
         )
     ).all()
-    return PageView(
+    view = PageView(
         **vars(_source_of(page, revision)),
         requested_lang=lang,
         revision_id=revision.id,
@@ -551,6 +561,9 @@ def get_page(session: Session, slug: str, lang: str) -> PageView | None:
         english_body_hash=english_hash,
         easy_read_lang=easy_read_lang,
     )
+    # Readers see who owns the clinical content in every language, not only in English.
+    view.clinical_owner = page.clinical_owner
+    return view
 
 
 def all_published(session: Session) -> list[tuple[str, str]]:

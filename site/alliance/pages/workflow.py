@@ -176,14 +176,40 @@ def check_two_people(session: Session, revision: PageRevision, first_install: bo
         raise WorkflowError(SECOND_PERSON)
 
 
-def approve(session: Session, revision_id: int, approver_id: int) -> None:
-    """Approve a revision in review. On clinical pages the approver cannot be its author."""
+NOT_CLINICAL_SIGN_OFF = "Only a clinical page records a clinical sign-off"
+SIGNER_NOT_AUTHOR = "The person who signs off clinically cannot be the author of the revision"
+
+
+def _record_clinical_sign_off(session: Session, page: Page, revision: PageRevision, signer_id: int) -> None:
+    """Record who signed the revision off clinically: an active staff user who did not write it. An English
+    revision signed off clears the page's "awaiting clinical sign-off" mark."""
+    from alliance.accounts.models import StaffUser
+
+    if not page.clinical:
+        raise WorkflowError(NOT_CLINICAL_SIGN_OFF)
+    signer = session.get(StaffUser, signer_id)
+    if signer is None or not signer.is_active:
+        raise WorkflowError("Choose the staff member who signed this off clinically")
+    if signer_id == revision.author_id:
+        raise WorkflowError(SIGNER_NOT_AUTHOR)
+    revision.clinical_signoff_by_id = signer_id
+    if revision.lang == "en":
+        page.clinical_signoff_due = False
+
+
+def approve(
+    session: Session, revision_id: int, approver_id: int, clinical_signoff_by_id: int | None = None
+) -> None:
+    """Approve a revision in review. On clinical pages the approver cannot be its author, and the approval
+    records who signed it off clinically when a publisher names them."""
     revision = _revision(session, revision_id)
     page = session.get(Page, revision.page_id)
     if revision.status != "in_review":
         raise WorkflowError("Only a revision in review can be approved")
     if page.clinical and revision.author_id == approver_id:
         raise WorkflowError(SECOND_PERSON)
+    if clinical_signoff_by_id is not None:
+        _record_clinical_sign_off(session, page, revision, clinical_signoff_by_id)
     revision.status = "approved"
     revision.approved_by_id = approver_id
     if revision.lang != "en":

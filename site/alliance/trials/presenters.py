@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
 
 from alliance.trials import services
@@ -31,6 +32,10 @@ def status_label(status: str):
 
 
 def _years(value: float) -> str:
+    """An age limit as readers say it: in months under 2 (a limit of 1.5 years is "18 months")."""
+    if value < 2:
+        months = round(value * 12)
+        return ngettext("%(num)s month", "%(num)s months", months)
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
@@ -67,11 +72,21 @@ def summary_item(trial) -> dict:
             sorted({site.locality or site.city for site in trial.sites if site.status in OPEN_STATUSES})
         ),
         "example": trial.example_data,
+        # For the teenagers and young adults view: a trial that starts above 16 says from what age.
+        "starts_at": _years(trial.min_age)
+        if trial.min_age is not None and trial.min_age > services.TYA_MIN
+        else None,
     }
 
 
-def trial_view(trial) -> dict:
+def stale_months(days: int) -> int:
+    """TRIALS_STALE_DAYS as whole months, for the notice on an old record (180 days is 6 months)."""
+    return max(1, days // 30)
+
+
+def trial_view(trial, today: date | None = None, stale_days: int | None = None) -> dict:
     recruiting = services.is_recruiting_locally(trial)
+    stale = stale_days is not None and services.is_stale(trial, today or date.today(), stale_days)
     ids = [("ClinicalTrials.gov", trial.nct_id), ("ISRCTN", trial.isrctn_id), ("IRAS", trial.iras_id)]
     ids.append(("CPMS", trial.cpms_id))
     return {
@@ -95,6 +110,15 @@ def trial_view(trial) -> dict:
             }
             for site in trial.sites
         ],
+        "stale_notice": ngettext(
+            "This trial's record was last checked over %(num)s month ago: ask the research team whether "
+            "it is still open and who can take part.",
+            "This trial's record was last checked over %(num)s months ago: ask the research team whether "
+            "it is still open and who can take part.",
+            stale_months(stale_days),
+        )
+        if stale and stale_days is not None
+        else None,
         "last_updated": format_date(trial.last_updated, "long") if trial.last_updated else None,
         "first_posted": format_date(trial.first_posted, "long") if trial.first_posted else None,
     }

@@ -421,9 +421,19 @@ def hospitals(session: Session) -> list[str]:
     return list(session.scalars(select(TrialSite.hospital).distinct().order_by(TrialSite.hospital)))
 
 
+def stale_cutoff(today: date, days: int) -> date:
+    """A record last updated before this day is stale (older than TRIALS_STALE_DAYS)."""
+    return today - timedelta(days=days)
+
+
+def is_stale(trial: Trial, today: date, days: int) -> bool:
+    """Whether the trial's record is older than `days` (or has no update date at all)."""
+    return trial.last_updated is None or trial.last_updated < stale_cutoff(today, days)
+
+
 def stale_trials(session: Session, today: date, days: int) -> list[Trial]:
     """Open trials whose record has not been updated for `days`: staff should check them with the team."""
-    cutoff = today - timedelta(days=days)
+    cutoff = stale_cutoff(today, days)
     return list(
         session.scalars(
             select(Trial)

@@ -51,6 +51,7 @@ def young_people():
         results=results,
         items=[presenters.summary_item(t) for t in results.trials],
         paging=presenters.paging(results, [], "trials.young_people"),
+        show_start_age=True,
     )
 
 
@@ -59,4 +60,5 @@ def trial(trial_id: int):
     found = services.get_trial(db.session, trial_id)
     if found is None:
         abort(404)
-    return render_template("trials/trial.html", trial=found, view=presenters.trial_view(found))
+    view = presenters.trial_view(found, stale_days=current_app.config["TRIALS_STALE_DAYS"])
+    return render_template("trials/trial.html", trial=found, view=view)

@@ -361,3 +361,55 @@ def test_an_uploaded_file_with_a_nul_byte_is_refused_with_the_record_and_field_i
         assert "Nothing was changed" in html
     directory.expire_all()
     assert "\x00" not in directory.get(m.Service, service.id).name
+
+
+def _national(session, name: str) -> m.Service:
+    return session.scalar(select(m.Service).where(m.Service.name == name))
+
+
+def test_the_national_helplines_carry_the_date_they_were_last_checked_and_local_examples_do_not(directory):
+    for name in ("Macmillan Support Line", "Samaritans", "NHS 111"):
+        local = _national(directory, name).local
+        assert local.locality == "national" and not local.example_data
+        assert local.verified_on == date(2026, 12, 7) and local.verified_by
+    assert _first_service(directory).local.verified_on is None
+
+
+def test_staff_set_the_date_a_listing_was_last_checked_in_the_service_form_and_are_recorded_as_checking_it(
+    manager, directory
+):
+    service = _first_service(directory)
+    answers = {k: v for k, v in upkeep.service_form_data(directory, service.id).items() if k != "verified_on"}
+    checked = date.today() - timedelta(days=3)
+    answers.update(
+        {
+            "verified_on[day]": checked.day,
+            "verified_on[month]": checked.month,
+            "verified_on[year]": checked.year,
+        }
+    )
+    response = submit(manager, f"/backoffice/directory/services/{service.id}/edit", answers)
+    assert response.status_code == 302
+    directory.expire_all()
+    local = directory.get(m.ServiceLocal, service.id)
+    assert local.verified_on == checked and local.verified_by == "dm@example.nhs.uk"
+    form = manager.get(f"/backoffice/directory/services/{service.id}/edit").get_data(as_text=True)
+    assert "Listing last checked" in form and f'value="{checked.year}"' in form
+
+
+def test_a_listing_checked_date_in_the_future_or_not_a_date_is_refused_and_kept_as_typed(manager, directory):
+    service = _first_service(directory)
+    answers = {k: v for k, v in upkeep.service_form_data(directory, service.id).items() if k != "verified_on"}
+    future = date.today() + timedelta(days=30)
+    answers.update(
+        {"verified_on[day]": future.day, "verified_on[month]": future.month, "verified_on[year]": future.year}
+    )
+    response = submit(manager, f"/backoffice/directory/services/{service.id}/edit", answers)
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.get_data(as_text=True)
+    answers.update({"verified_on[day]": "31", "verified_on[month]": "2", "verified_on[year]": "2026"})
+    response = submit(manager, f"/backoffice/directory/services/{service.id}/edit", answers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'value="31"' in html
+    directory.expire_all()
+    assert directory.get(m.ServiceLocal, service.id).verified_on is None

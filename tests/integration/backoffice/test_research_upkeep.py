@@ -171,3 +171,24 @@ def test_staff_mark_a_tests_wording_as_a_summary(manager, research):
     assert submit(manager, f"/backoffice/research/genetics/tests/{test.id}", answers).status_code == 302
     research.expire_all()
     assert research.get(GeneticTest, test.id).wording_status == "summary"
+
+
+def test_a_quoted_wording_must_say_whose_copy_of_the_directory_it_comes_from(manager, research):
+    test = research.scalar(select(GeneticTest).where(GeneticTest.code == "R430"))
+    answers = {
+        "summary": test.summary,
+        "wording": test.wording,
+        "wording_status": "quotation-checked",
+        "directory_version": test.directory_version or "",
+        "quoted_from": "",
+        "wording_note": test.wording_note,
+    }
+    response = submit(manager, f"/backoffice/research/genetics/tests/{test.id}", answers)
+    assert response.status_code == 400
+    assert "Say whose copy of the directory the quotation comes from." in response.get_data(as_text=True)
+    research.expire_all()
+    assert research.get(GeneticTest, test.id).quoted_from == "South East Genomics"
+    answers["quoted_from"] = "East Genomics"
+    assert submit(manager, f"/backoffice/research/genetics/tests/{test.id}", answers).status_code == 302
+    research.expire_all()
+    assert research.get(GeneticTest, test.id).quoted_from == "East Genomics"

@@ -243,3 +243,19 @@ def test_a_folder_of_csv_files_imports_like_the_zip(app, seeded, tmp_path):
         archive.extractall(tmp_path)
     report = import_write.apply(session, import_read.read_path(tmp_path), dry_run=True)
     assert report.ok and report.changed == 0 and report.unchanged["services"] == len(SERVICES)
+
+
+def test_the_date_a_national_helpline_was_last_checked_is_exported_and_imported_in_the_extension(app, seeded):
+    session = seeded
+    feed = export.export_json(session)
+    macmillan = next(s for s in feed["services"] if s["name"] == "Macmillan Support Line")
+    assert macmillan["x_alliance"]["verified_on"] == "2026-12-07"
+    assert "verified_on" not in {k for k in macmillan if k != "x_alliance"}
+    from tests.conftest import _empty_tables
+
+    _empty_tables(app)
+    session.expire_all()
+    report = import_write.apply(session, import_read.read_upload("export.json", json.dumps(feed).encode()))
+    assert report.ok, report.lines()
+    local = session.get(m.ServiceLocal, macmillan["id"])
+    assert str(local.verified_on) == "2026-12-07" and local.verified_by

@@ -102,3 +102,29 @@ def test_reports_from_one_address_are_rate_limited(app, client, directory):
     assert statuses[5] == 429
     assert len(directory.scalars(select(ProblemReport)).all()) == 5
     assert client.get(REPORT).status_code == 200  # reading the form is never limited
+
+
+MACMILLAN = "d8918942"
+
+
+def _service_id(session, name: str) -> str:
+    from alliance.directory.models import Service
+
+    return session.scalar(select(Service.id).where(Service.name == name))
+
+
+@pytest.mark.parametrize(
+    ("lang", "checked"), [("en", "7 December 2026"), ("pl", "7 grudnia 2026"), ("ar", "2026")]
+)
+def test_a_national_helpline_page_says_when_the_listing_was_last_checked_in_the_readers_language(
+    client, directory, lang, checked
+):
+    service_id = _service_id(directory, "Macmillan Support Line")
+    html = client.get(f"/{lang}/support/services/{service_id}").get_data(as_text=True)
+    assert checked in html
+    if lang == "en":
+        assert "Listing last checked" in html
+
+
+def test_a_listing_nobody_has_checked_does_not_claim_a_date(client, directory):
+    assert "Listing last checked" not in client.get(PAGE).get_data(as_text=True)

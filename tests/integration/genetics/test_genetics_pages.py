@@ -111,7 +111,21 @@ def test_the_tests_page_shows_each_test_with_its_wording_version_and_sources(cli
     assert "Version not confirmed: check the current directory" in main
     assert "Not checked against a source: check the current directory" in main
     assert "1 September 2023" in main
-    assert "Page last reviewed: 23 November 2026" in main
+    assert "Page last reviewed: 7 December 2026" in main
+
+
+def test_each_quotation_says_whose_copy_of_the_directory_it_comes_from_not_the_directory_itself(
+    client, seeded
+):
+    main = main_of(client.get("/en/genetic-testing/tests"))
+    section = main[main.index('id="test-R430"') : main.index('id="test-R444"')]
+    assert "Quoted from the copy of the" in section
+    assert 'published by <span dir="ltr" class="app-ltr">South East Genomics</span>' in section
+    assert "Quoted from National Genomic Test Directory" not in main
+    assert "Quoted from <span" not in main
+    m14 = main[main.index('id="test-M1-4"') : main.index('id="test-M215-2"')]
+    assert 'published by <span dir="ltr" class="app-ltr">East Genomics</span>' in m14
+    assert "Directory version" in m14 and "1 September 2023" in m14
 
 
 def test_the_genetics_pages_are_right_to_left_in_arabic_and_keep_english_data_left_to_right(client, seeded):

@@ -36,3 +36,21 @@ def test_every_translated_page_is_served_in_its_language_and_direction(app, clie
         html = client.get(f"/{lang}/bowel-screening").get_data(as_text=True)
         assert f'<article lang="{lang}" dir="{direction}"' in html
         assert '<span dir="ltr" class="app-ltr">0800 707 60 60</span>' in html
+
+
+def test_the_bladder_and_kidney_page_is_found_by_everyday_and_medical_words_and_linked_from_the_hub(
+    app, client, session
+):
+    services.seed_pages(session, CONTENT)
+    index.rebuild(session, app.config["SEARCH_INDEX_DIR"])
+    for query in ("blood+in+pee", "haematuria", "kidney+cancer", "renal"):
+        html = client.get(f"/en/search?q={query}").get_data(as_text=True)
+        results = html.split('class="nhsuk-list app-search-results"')[1]
+        assert "/en/bladder-and-kidney-cancer-symptoms" in results, query
+    polish = client.get("/pl/search?q=krew+w+moczu").get_data(as_text=True)
+    assert "/pl/bladder-and-kidney-cancer-symptoms" in polish
+    for lang in ("en", "ur", "zh"):
+        hub = client.get(f"/{lang}/symptoms").get_data(as_text=True)
+        assert f'href="/{lang}/bladder-and-kidney-cancer-symptoms"' in hub
+    page = client.get("/ur/bladder-and-kidney-cancer-symptoms").get_data(as_text=True)
+    assert '<article lang="ur" dir="rtl"' in page and "999" in page

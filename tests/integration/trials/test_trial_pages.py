@@ -143,3 +143,45 @@ def test_a_missing_trial_or_a_non_number_id_is_not_found(client, seeded_trials):
     assert client.get("/en/clinical-trials/trial/999999").status_code == 404
     assert client.get("/en/clinical-trials/trial/abc").status_code == 404
     assert client.get("/xx/clinical-trials/find").status_code == 404
+
+
+def _set_last_updated(session, number: int, days_ago: int) -> int:
+    from datetime import date, timedelta
+
+    trial = session.scalar(select(Trial).where(Trial.registry_id == nct(number)))
+    trial.last_updated = date.today() - timedelta(days=days_ago)
+    session.commit()
+    return trial.id
+
+
+def test_a_trial_whose_record_is_older_than_the_stale_period_tells_readers_to_ask_the_research_team(
+    app, client, session, seeded_trials
+):
+    assert app.config["TRIALS_STALE_DAYS"] == 180
+    old = _set_last_updated(session, 5, 181)
+    fresh = _set_last_updated(session, 1, 10)
+    main = main_of(client.get(f"/en/clinical-trials/trial/{old}"))
+    assert "This information may be out of date" in main
+    assert "last checked over 6 months ago: ask the research team" in main
+    assert "last checked over" not in main_of(client.get(f"/en/clinical-trials/trial/{fresh}"))
+    polish = main_of(client.get(f"/pl/clinical-trials/trial/{old}"))
+    assert "ponad 6 miesięcy" in polish
+
+
+def test_the_teenagers_and_young_adults_view_says_which_trials_start_at_18(client, session, seeded_trials):
+    pages = [main_of(client.get("/en/clinical-trials/young-people?page=" + str(n))) for n in (1, 2)]
+    both = "".join(pages)
+    assert "Some of these trials start at age 18" in pages[0]
+    hodgkin = both[both.index("A gentler treatment plan for young people") :]
+    assert "Starts at age" not in hodgkin[: hodgkin.index("</li>")]  # 16 to 30 starts at 16
+    assert both.count("Starts at age 18: not open to anyone younger.") >= 1
+    for item in re.findall(r'<li class="app-trial-result.*?</li>', both, re.S):
+        if "Ages 18 " in item:
+            assert "Starts at age 18: not open to anyone younger." in item
+
+
+def test_ages_under_2_are_shown_in_months(client, session, seeded_trials):
+    main = main_of(client.get(f"/en/clinical-trials/trial/{trial_id(session, 6)}"))
+    assert "Ages 18 months to 15" in main
+    assert "1.5" not in main
+    assert "18 miesięcy" in main_of(client.get(f"/pl/clinical-trials/trial/{trial_id(session, 6)}"))

@@ -81,3 +81,41 @@ def test_a_bad_review_date_and_a_missing_file_are_refused(content):
     (content / "genetics" / "guide.json").unlink()
     with pytest.raises(GeneticsContentError, match="missing"):
         load_content(content)
+
+
+def _test(code: str) -> dict:
+    return next(test for test in load_content(CONTENT)["tests"]["tests"] if test["code"] == code)
+
+
+def test_r430_says_ashkenazi_jewish_ancestry_counts_only_together_with_prostate_cancer():
+    record = _test("R430")
+    assert "Ashkenazi Jewish ancestry and prostate cancer" in record["wording"]
+    summary = record["summary"]
+    assert "prostate cancer and Ashkenazi Jewish ancestry" in summary
+    assert "Ancestry alone, without prostate cancer, is not a reason" in summary
+    assert "or who have Ashkenazi Jewish ancestry" not in summary
+
+
+@pytest.mark.parametrize("code", ["M1.4", "M215.2"])
+def test_the_tumour_test_codes_do_not_claim_to_be_the_universal_tumour_testing_of_every_new_cancer(code):
+    summary = _test(code)["summary"]
+    assert not summary.startswith("Everyone newly diagnosed")
+    assert "mismatch repair pathway" in summary and "not this test alone" in summary
+
+
+def test_every_checked_quotation_says_whose_copy_of_the_directory_it_comes_from():
+    for test in load_content(CONTENT)["tests"]["tests"]:
+        assert "directory_version" in test and "directory_date" in test, test["code"]
+        if test["wording_status"] == "quotation-checked":
+            assert test["quoted_from"].strip(), test["code"]
+    assert _test("R430")["quoted_from"] == "South East Genomics"
+    assert _test("M1.4")["quoted_from"] == "East Genomics"
+
+
+def test_a_checked_quotation_without_whose_copy_it_is_is_refused(content):
+    def drop(data):
+        del next(t for t in data["tests"] if t["code"] == "R430")["quoted_from"]
+
+    edit(content, "tests", drop)
+    with pytest.raises(GeneticsContentError, match="R430: a checked quotation needs quoted_from"):
+        load_content(content)

@@ -28,6 +28,7 @@ SYMPTOMS = [
     "oesophageal-and-stomach-cancer-symptoms",
     "pancreatic-cancer-symptoms",
     "blood-cancer-symptoms",
+    "bladder-and-kidney-cancer-symptoms",
     "non-specific-symptoms",
 ]
 OTHER = ["about", "get-involved", "accessibility", "privacy", "contact"]
