@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import query as wq
-from whoosh.analysis import Analyzer, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
-from whoosh.lang import has_stemmer
+from whoosh.analysis import STOP_WORDS, Analyzer, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import has_stemmer, has_stopwords, stopwords_for_language
 
 # Words, or single CJK characters (Chinese has no spaces between words).
 TOKEN_PATTERN = r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+(?:['’][^\W_]+)?"
@@ -111,20 +113,80 @@ def build_query(
     return wq.And(units) if match_all else _Or(units)
 
 
-def suggest(searcher, field: str, text: str) -> str | None:
-    """A corrected query when a word is not in the index and a close one is; None otherwise."""
-    corrector = searcher.corrector(field)
-    reader = searcher.reader()
-    changed, result = False, []
+MIN_SUGGESTION = 4  # shorter words are acronyms or fragments ("tya", "ct"): the synonyms list covers them
+MAX_TRIES = 8
+
+
+def is_stop_word(word: str, lang: str = "en") -> bool:
+    return word in STOP_WORDS or (has_stopwords(lang) and word in stopwords_for_language(lang))
+
+
+def _known(word: str, vocabularies: list[tuple[object, str]]) -> bool:
+    return any(searcher.reader().frequency(field, word) for searcher, field in vocabularies)
+
+
+def _corrections(word: str, sources: list[tuple[object, str]], lang: str) -> list[str]:
+    """Close words of useful length from the sources' vocabularies, nearest first."""
+    found: list[str] = []
+    for searcher, field in sources:
+        for candidate in searcher.corrector(field).suggest(word, limit=3, maxdist=2, prefix=1):
+            if (
+                candidate != word
+                and len(candidate) >= MIN_SUGGESTION
+                and not candidate.isdigit()
+                and not is_stop_word(candidate, lang)
+                and not is_stop_word(candidate)
+                and candidate not in found
+            ):
+                found.append(candidate)
+    return found
+
+
+def suggest_from(
+    sources: list[tuple[object, str]],
+    known: list[tuple[object, str]],
+    text: str,
+    *,
+    lang: str = "en",
+    works: Callable[[str], bool] | None = None,
+    extra_known: frozenset[str] = frozenset(),
+) -> str | None:
+    """A corrected query: each word of four letters or more found in none of the `known` (searcher,
+    field) vocabularies is replaced by a close word from the `sources` vocabularies (titles, names).
+    With `works`, only a correction it accepts (one that finds something) is offered."""
+    options: list[list[str]] = []
     for word in words(text):
-        if len(word) >= 3 and not reader.frequency(field, word):
-            found = corrector.suggest(word, limit=1, maxdist=2)
-            if found:
-                result.append(found[0])
-                changed = True
-                continue
-        result.append(word)
-    return " ".join(result) if changed else None
+        if (
+            len(word) < MIN_SUGGESTION
+            or word.isdigit()
+            or is_stop_word(word, lang)
+            or word in extra_known
+            or _known(word, known)
+        ):
+            options.append([word])
+            continue
+        options.append(_corrections(word, sources, lang) or [word])
+    if all(len(option) == 1 and option[0] == word for option, word in zip(options, words(text), strict=True)):
+        return None
+    for tries, combination in enumerate(itertools.product(*options)):
+        if tries >= MAX_TRIES:
+            break
+        candidate = " ".join(combination)
+        if candidate == " ".join(words(text)):
+            continue
+        if works is None or works(candidate):
+            return candidate
+    return None
+
+
+def suggest(searcher, field: str, text: str, lang: str = "en") -> str | None:
+    """A corrected query when a word is not in the index and a close one of useful length is."""
+    return suggest_from([(searcher, field)], [(searcher, field)], text, lang=lang)
+
+
+def synonym_words(groups: list) -> frozenset[str]:
+    """Every word of every synonym phrase: a reader using one is not misspelling anything."""
+    return frozenset(word for group in groups for phrase in group for word in phrase)
 
 
 def expanded_words(text: str, groups: list) -> list[str]:
