@@ -55,8 +55,12 @@ def synonyms(path: Path, lang: str) -> list[list[tuple[str, ...]]]:
     return _load_synonyms(str(path), path.stat().st_mtime).get(lang, [])
 
 
-def _units(tokens: list[str], groups: list[list[tuple[str, ...]]]) -> list[list[tuple[str, ...]]]:
-    """Split the query into units; a unit matching a synonym phrase becomes that whole group."""
+SYNONYM_WEIGHT = 0.6  # the reader's own words rank above the other words of their synonym group
+
+
+def _units(tokens: list[str], groups: list[list[tuple[str, ...]]]) -> list[tuple[list[tuple[str, ...]], tuple]]:
+    """Split the query into units, each (its phrases, the words the reader typed); a unit matching a
+    synonym phrase becomes that whole group."""
     index = {}
     for group in groups:
         for phrase in group:
@@ -67,11 +71,11 @@ def _units(tokens: list[str], groups: list[list[tuple[str, ...]]]) -> list[list[
         for size in range(min(longest, len(tokens) - i), 0, -1):
             phrase = tuple(tokens[i : i + size])
             if phrase in index:
-                units.append(index[phrase])
+                units.append((index[phrase], phrase))
                 i += size
                 break
         else:
-            units.append([(tokens[i],)])
+            units.append(([(tokens[i],)], (tokens[i],)))
             i += 1
     return units
 
@@ -85,13 +89,14 @@ class _Or(wq.Or):
 
 
 def _alternative(
-    phrase: tuple[str, ...], fields: dict[str, float], field_analyzer: Analyzer
+    phrase: tuple[str, ...], fields: dict[str, float], field_analyzer: Analyzer, weight: float = 1.0
 ) -> wq.Query | None:
     terms = [token.text for token in field_analyzer(" ".join(phrase))]
     if not terms:
         return None
     per_field = []
-    for name, boost in fields.items():
+    for name, field_boost in fields.items():
+        boost = field_boost * weight
         if len(terms) == 1:
             per_field.append(wq.Term(name, terms[0], boost=boost))
         else:
@@ -104,8 +109,9 @@ def build_query(
 ) -> wq.Query | None:
     """A query over `fields` (name: boost) where every word (or synonym) must match, or any with match_all=False."""
     units = []
-    for unit in _units(words(text), groups):
-        alternatives = [q for q in (_alternative(p, fields, field_analyzer) for p in unit) if q is not None]
+    for unit, typed in _units(words(text), groups):
+        weighted = (_alternative(p, fields, field_analyzer, 1.0 if p == typed else SYNONYM_WEIGHT) for p in unit)
+        alternatives = [q for q in weighted if q is not None]
         if alternatives:
             units.append(_Or(alternatives))
     if not units:
@@ -192,7 +198,7 @@ def synonym_words(groups: list) -> frozenset[str]:
 def expanded_words(text: str, groups: list) -> list[str]:
     """The reader's words with their synonyms, for highlighting matches in a snippet."""
     found = []
-    for unit in _units(words(text), groups):
+    for unit, _typed in _units(words(text), groups):
         for phrase in unit:
             found.append(" ".join(phrase))
     return sorted(set(found), key=len, reverse=True)
