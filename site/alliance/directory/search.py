@@ -407,7 +407,9 @@ def search_services_brief(
     ix, cat = catalogue(session, index_dir)
     groups = []
     if synonyms_path:
-        groups = text.synonyms(synonyms_path, "en") + (text.synonyms(synonyms_path, lang) if lang != "en" else [])
+        groups = text.synonyms(synonyms_path, "en") + (
+            text.synonyms(synonyms_path, lang) if lang != "en" else []
+        )
     query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups)
     if query is None:
         return Brief([], 0)

@@ -44,7 +44,9 @@ def _documents(session: Session):
     from alliance.genetics.models import GeneticsService, GeneticTest
 
     shared: dict[str, dict] = {}
-    for service in session.scalars(select(GeneticsService).order_by(GeneticsService.order, GeneticsService.key)):
+    for service in session.scalars(
+        select(GeneticsService).order_by(GeneticsService.order, GeneticsService.key)
+    ):
         document = shared.setdefault(
             service.name,
             {

@@ -133,7 +133,9 @@ def search_view(results) -> dict:
         "hits": hits,
         "previous": link(results.page - 1) if results.page > 1 else None,
         "next": link(results.page + 1) if results.page < results.pages else None,
-        "suggestion_href": url_for("pages.search_pages", q=results.suggestion) if results.suggestion else None,
+        "suggestion_href": url_for("pages.search_pages", q=results.suggestion)
+        if results.suggestion
+        else None,
         "results_lang": results.lang,
     }
 
@@ -208,7 +210,11 @@ def _genetics_item(hit) -> dict:
         href = url_for("genetics.tests") + "#test-" + hit.code.replace(".", "-")
         return {"href": href, "title": f"{hit.code}: {hit.name}", "text": "", "lang": "en"}
     areas = [locality_label(code) for code in hit.localities]
-    href = url_for("genetics.services", area=hit.localities[0]) if len(areas) == 1 else url_for("genetics.services")
+    href = (
+        url_for("genetics.services", area=hit.localities[0])
+        if len(areas) == 1
+        else url_for("genetics.services")
+    )
     return {"href": href, "title": hit.name, "text": ", ".join(areas), "lang": "en"}
 
 
@@ -217,7 +223,7 @@ def site_view(results) -> dict | None:
     if results is None:
         return None
     from alliance import i18n
-    from alliance.directory.presenters import locality_label, localised
+    from alliance.directory.presenters import localised, locality_label
 
     lang = i18n.current().code
     words = results.query

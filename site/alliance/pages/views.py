@@ -49,7 +49,9 @@ def search_page():
             i18n.current().code,
             Path(current_app.config["SEARCH_SYNONYMS"]),
         )
-    return render_template("pages/search.html", query=query, results=results, view=presenters.site_view(results))
+    return render_template(
+        "pages/search.html", query=query, results=results, view=presenters.site_view(results)
+    )
 
 
 @bp.get("/<lang>/search/pages", endpoint="search_pages")

@@ -63,7 +63,12 @@ def _run(where: _Where, query_text: str) -> SiteResults:
     results = SiteResults(searched, pages, services, trials, genetics)
     results.groups = [
         name
-        for name, found in (("pages", pages), ("support", services), ("trials", trials), ("genetics", genetics))
+        for name, found in (
+            ("pages", pages),
+            ("support", services),
+            ("trials", trials),
+            ("genetics", genetics),
+        )
         if found.total
     ]
     return results
@@ -86,12 +91,20 @@ def _vocabularies(where: _Where) -> tuple[list, list]:
 def _finds_something(where: _Where, words: str) -> bool:
     if pages_search.has_match(where.session, where.index_dir, words, where.lang, where.synonyms):
         return True
-    if where.lang != "en" and pages_search.has_match(where.session, where.index_dir, words, "en", where.synonyms):
+    if where.lang != "en" and pages_search.has_match(
+        where.session, where.index_dir, words, "en", where.synonyms
+    ):
         return True
     return bool(
-        directory_search.search_services_brief(where.session, where.index_dir, words, where.lang, 1, where.synonyms).total
-        or trials_search.search_brief(where.session, where.index_dir, words, where.lang, 1, where.synonyms).total
-        or genetics_search.search_brief(where.session, where.index_dir, words, where.lang, 1, where.synonyms).total
+        directory_search.search_services_brief(
+            where.session, where.index_dir, words, where.lang, 1, where.synonyms
+        ).total
+        or trials_search.search_brief(
+            where.session, where.index_dir, words, where.lang, 1, where.synonyms
+        ).total
+        or genetics_search.search_brief(
+            where.session, where.index_dir, words, where.lang, 1, where.synonyms
+        ).total
     )
 
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS, Analyzer, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import (
+    STOP_WORDS,
+    Analyzer,
+    LanguageAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+)
 from whoosh.lang import has_stemmer, has_stopwords, stopwords_for_language
 
 # Words, or single CJK characters (Chinese has no spaces between words).
@@ -58,7 +65,9 @@ def synonyms(path: Path, lang: str) -> list[list[tuple[str, ...]]]:
 SYNONYM_WEIGHT = 0.6  # the reader's own words rank above the other words of their synonym group
 
 
-def _units(tokens: list[str], groups: list[list[tuple[str, ...]]]) -> list[tuple[list[tuple[str, ...]], tuple]]:
+def _units(
+    tokens: list[str], groups: list[list[tuple[str, ...]]]
+) -> list[tuple[list[tuple[str, ...]], tuple]]:
     """Split the query into units, each (its phrases, the words the reader typed); a unit matching a
     synonym phrase becomes that whole group."""
     index = {}
@@ -110,7 +119,9 @@ def build_query(
     """A query over `fields` (name: boost) where every word (or synonym) must match, or any with match_all=False."""
     units = []
     for unit, typed in _units(words(text), groups):
-        weighted = (_alternative(p, fields, field_analyzer, 1.0 if p == typed else SYNONYM_WEIGHT) for p in unit)
+        weighted = (
+            _alternative(p, fields, field_analyzer, 1.0 if p == typed else SYNONYM_WEIGHT) for p in unit
+        )
         alternatives = [q for q in weighted if q is not None]
         if alternatives:
             units.append(_Or(alternatives))

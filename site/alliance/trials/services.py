@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 from alliance import datafiles
 from alliance.trials import parsing
 from alliance.trials.models import Trial, TrialSite
-from alliance.trials.search import trials_changed
 from alliance.trials.parsing import OPEN_STATUSES, RECRUITING_NOW, Area, RecordError, TrialRecord
+from alliance.trials.search import trials_changed
 
 TYA_MIN, TYA_MAX = 16, 24
 MAX_ID = 2**31 - 1  # the largest INTEGER id PostgreSQL can hold

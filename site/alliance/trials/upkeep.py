@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from alliance import datafiles
 from alliance.trials import services
 from alliance.trials.models import Trial
-from alliance.trials.search import trials_changed
 from alliance.trials.parsing import ALL_STATUSES, OPEN_STATUSES, Area, RecordError
+from alliance.trials.search import trials_changed
 
 
 class TrialEditError(ValueError):

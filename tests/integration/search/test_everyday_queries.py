@@ -108,7 +108,9 @@ def group_results(main: str, group: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("lang", "query", "group", "expected", "within"), EVERYDAY)
-def test_an_everyday_query_finds_the_result_people_expect_near_the_top(site, lang, query, group, expected, within):
+def test_an_everyday_query_finds_the_result_people_expect_near_the_top(
+    site, lang, query, group, expected, within
+):
     results = group_results(main_of(site, f"/{lang}/search", q=query), group)
     top = results[:within]
     if expected.startswith("/"):
