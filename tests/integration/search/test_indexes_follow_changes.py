@@ -8,9 +8,9 @@ from sqlalchemy import select
 from alliance.genetics import upkeep as genetics_upkeep
 from alliance.genetics.models import GeneticsService
 from alliance.genetics.services import seed_genetics
+from alliance.trials import services as trials_services
 from alliance.trials import upkeep as trials_upkeep
 from alliance.trials.models import Trial
-from alliance.trials import services as trials_services
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 
