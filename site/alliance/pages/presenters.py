@@ -192,13 +192,21 @@ def _every_language(endpoint: str, values: dict, lastmod: date | None, langs: li
     ]
 
 
+TYA_WORDS = {"tya", "teenage", "teenager", "teenagers", "young", "youth"}
+
+
 def _trials_finder_href() -> Callable[[str], str]:
+    from alliance.search import text
     from alliance.trials import parsing
 
     def href(words: str) -> str:
-        # The finder has no words box: a query naming one type of cancer carries over as that type.
+        # The finder has no words box: a query naming one type of cancer carries over as that type,
+        # and one about teenagers and young adults as that choice.
         types = [t for t in parsing.map_conditions([words]) if t != "other"]
-        return url_for("trials.find", cancer=types[0]) if len(types) == 1 else url_for("trials.find")
+        args = {"cancer": types[0]} if len(types) == 1 else {}
+        if TYA_WORDS & set(text.words(words)):
+            args["tya"] = "yes"
+        return url_for("trials.find", **args)
 
     return href
 

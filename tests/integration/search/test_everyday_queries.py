@@ -179,6 +179,8 @@ def test_each_group_links_on_to_its_own_finder_with_the_words_carried_over(site)
     main = main_of(site, "/en/search", q="prostate")
     assert 'href="/en/search/pages?q=prostate"' in main
     assert 'href="/en/clinical-trials/find?cancer=prostate"' in main
+    main = main_of(site, "/en/search", q="tya")
+    assert 'href="/en/clinical-trials/find?tya=yes"' in main
     main = main_of(site, "/en/search", q="family history clinic")
     assert 'href="/en/genetic-testing/services"' in main
 
