@@ -131,7 +131,18 @@ def test_a_misspelt_word_that_finds_nothing_is_searched_corrected_and_the_reader
 
 
 @pytest.mark.parametrize(
-    "query", ["tya", "ct", "what to ask", "questions to ask", "wig", "lymphoedema", "the and of", "xyz team"]
+    "query",
+    [
+        "tya",
+        "ct",
+        "what to ask",
+        "questions to ask",
+        "western ask",
+        "wig",
+        "lymphoedema",
+        "the and of",
+        "xyz team",
+    ],
 )
 def test_no_suggestion_is_a_stop_word_a_fragment_or_a_guess_that_finds_nothing(site, query):
     main = main_of(site, "/en/search", q=query)
