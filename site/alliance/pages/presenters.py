@@ -203,7 +203,7 @@ def _trials_finder_href() -> Callable[[str], str]:
         # The finder has no words box: a query naming one type of cancer carries over as that type,
         # and one about teenagers and young adults as that choice.
         types = [t for t in parsing.map_conditions([words]) if t != "other"]
-        args = {"cancer": types[0]} if len(types) == 1 else {}
+        args: dict[str, Any] = {"cancer": types[0]} if len(types) == 1 else {}
         if TYA_WORDS & set(text.words(words)):
             args["tya"] = "yes"
         return url_for("trials.find", **args)
