@@ -97,6 +97,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.directory.api import bp as oruk_bp
     from alliance.directory.seed import seed_directory
     from alliance.directory.views import bp as directory_bp
+    from alliance.genetics import search as genetics_search
     from alliance.genetics.services import seed_genetics
     from alliance.genetics.views import bp as genetics_bp
     from alliance.pages import search as page_search
@@ -105,12 +106,15 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.surveys.seeding import seed_surveys
     from alliance.surveys.views import bp as surveys_bp
     from alliance.translation.strings import seed_reviews
+    from alliance.trials import search as trials_search
     from alliance.trials.services import seed_trials
     from alliance.trials.views import bp as trials_bp
 
     cache.init_app(app)
     page_search.register_indexes()
     directory_search.register_index()
+    trials_search.register_index()
+    genetics_search.register_index()
     for name, seeder in (
         ("pages", page_services.seed_pages),
         ("directory", seed_directory),

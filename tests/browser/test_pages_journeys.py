@@ -28,9 +28,9 @@ def test_a_reader_searches_for_poo_and_finds_bowel_screening(page, live_server, 
     page.goto(f"{live_server}/en/")
     page.get_by_role("searchbox").first.fill("poo")
     page.get_by_role("searchbox").first.press("Enter")
-    expect(page.locator(".app-search-results")).to_contain_text("Bowel cancer screening")
+    expect(page.locator("#pages .app-search-results")).to_contain_text("Bowel cancer screening")
     check_accessibility("search results")
-    page.locator(".app-search-results a", has_text="Bowel cancer screening").first.click()
+    page.locator("#pages .app-search-results a", has_text="Bowel cancer screening").first.click()
     expect(page).to_have_url(f"{live_server}/en/bowel-screening")
 
 

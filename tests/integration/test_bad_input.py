@@ -60,7 +60,8 @@ ORUK_SERVICE_ARGS = [
     "full",
 ]
 QUERY_ARGS = {
-    "pages.search": ["q", "page"],
+    "pages.search": ["q"],
+    "pages.search_pages": ["q", "page"],
     "directory.search": DIRECTORY_ARGS,
     "directory.category": DIRECTORY_ARGS,
     "directory.area": DIRECTORY_ARGS,

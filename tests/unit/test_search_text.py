@@ -44,3 +44,49 @@ def test_queries_find_the_same_documents_in_the_same_order_as_whoosh_s_own_or(se
 
     ours = ranked(wq.Or.DEFAULT_MATCHER)
     assert ours and ours == ranked(wq.Or.AUTO_MATCHER)
+
+
+@pytest.fixture(scope="module")
+def spelling():
+    ix = RamStorage().create_index(Schema(titles=TEXT(analyzer=text.spelling_analyzer())))
+    with ix.writer() as writer:
+        for title in [
+            "Bowel cancer symptoms",
+            "Bowel screening",
+            "Teenage cancer team",
+            "Weston Park",
+            "Ask us",
+        ]:
+            writer.add_document(titles=title)
+    with ix.searcher() as opened:
+        yield opened
+
+
+def test_a_misspelt_word_is_replaced_by_a_close_title_word(spelling):
+    sources = [(spelling, "titles")]
+    assert text.suggest_from(sources, sources, "bowl cancer") == "bowel cancer"
+
+
+@pytest.mark.parametrize("query", ["tya", "ct", "wat to ask", "the of and", "cancer"])
+def test_short_words_stop_words_and_known_words_are_never_corrected(spelling, query):
+    sources = [(spelling, "titles")]
+    assert text.suggest_from(sources, sources, query) is None
+
+
+def test_a_correction_that_finds_nothing_is_not_offered(spelling):
+    sources = [(spelling, "titles")]
+    assert text.suggest_from(sources, sources, "bowl", works=lambda words: False) is None
+    assert text.suggest_from(sources, sources, "bowl", works=lambda words: words == "bowel") == "bowel"
+
+
+def test_a_word_the_synonyms_list_knows_is_not_corrected(spelling):
+    sources = [(spelling, "titles")]
+    assert text.suggest_from(sources, sources, "bowl", extra_known=frozenset({"bowl"})) is None
+
+
+def test_the_readers_own_word_ranks_above_its_synonyms(searcher):
+    groups = [[("mammogram",), ("poo",)]]
+    for words, own in (("poo", {"bowel", "symptoms"}), ("mammogram", {"breast"})):
+        query = text.build_query(words, FIELDS, text.analyzer("en"), groups)
+        slugs = [hit["slug"] for hit in searcher.search(query)]
+        assert set(slugs[: len(own)]) == own and len(slugs) == 3

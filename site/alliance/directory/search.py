@@ -386,3 +386,32 @@ def search(
         shown = _docnums(result, cat.by_name)[start : start + PER_PAGE]
     hits = [Hit(cat.cards[d], distances[d] if distances is not None else None) for d in shown]
     return Results(query_text, hits, total, page_num, pages, facets, suggestion, sort, place, any_word)
+
+
+@dataclass(frozen=True)
+class Brief:
+    cards: list[dict]  # the best few services, best first
+    total: int  # every service matching the words
+
+
+def search_services_brief(
+    session: Session,
+    index_dir: str,
+    query_text: str,
+    lang: str,
+    limit: int = 3,
+    synonyms_path: Path | None = None,
+) -> Brief:
+    """The few best services for the site-wide search and how many match, without scoring every match.
+    English synonyms apply, and the reader's language's too (its names and descriptions are indexed)."""
+    ix, cat = catalogue(session, index_dir)
+    groups = []
+    if synonyms_path:
+        groups = text.synonyms(synonyms_path, "en") + (
+            text.synonyms(synonyms_path, lang) if lang != "en" else []
+        )
+    query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups)
+    if query is None:
+        return Brief([], 0)
+    found = search_index.searcher(ix).search(query, limit=limit)
+    return Brief([cat.cards[hit.docnum] for hit in found], len(found))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance.genetics.models import GeneticsPageReview, GeneticsService, GeneticTest
+from alliance.genetics.search import genetics_changed
 
 PAGES = ("tests", "services", "guide")
 KINDS = ("germline", "tumour")
@@ -145,6 +146,8 @@ def _upsert(session: Session, model, lookup, key_value, record: dict, apply) -> 
     session.add(row)
     apply(row, record)
     row.source_hash = _hash(record)
+    if model is not GeneticsPageReview:
+        genetics_changed(session)
     return 1
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance.genetics.models import GeneticsService, GeneticTest
+from alliance.genetics.search import genetics_changed
 from alliance.genetics.services import WORDING_STATUSES
 
 SERVICE_FIELDS = ("name", "provider", "description", "phone", "email", "website", "verification_note")
@@ -44,7 +45,10 @@ def edit_service(session: Session, service_id: int, values: dict) -> dict:
     row = session.get(GeneticsService, service_id)
     if row is None:
         raise GeneticsEditError("There is no such service.")
-    return _update(row, SERVICE_FIELDS, values)
+    changed = _update(row, SERVICE_FIELDS, values)
+    if changed:
+        genetics_changed(session)
+    return changed
 
 
 def edit_test(session: Session, test_id: int, values: dict) -> dict:
@@ -55,4 +59,7 @@ def edit_test(session: Session, test_id: int, values: dict) -> dict:
         raise GeneticsEditError("Choose whether the wording is quoted or a summary.")
     if values["wording_status"] == "quotation-checked" and not (values.get("quoted_from") or "").strip():
         raise GeneticsEditError("Say whose copy of the directory the quotation comes from.")
-    return _update(row, TEST_FIELDS, values)
+    changed = _update(row, TEST_FIELDS, values)
+    if changed:
+        genetics_changed(session)
+    return changed

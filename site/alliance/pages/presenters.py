@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, cast
 
@@ -142,13 +142,15 @@ def search_view(results) -> dict:
     ]
 
     def link(number: int) -> str:
-        return url_for("pages.search", q=results.query, page=number)
+        return url_for("pages.search_pages", q=results.query, page=number)
 
     return {
         "hits": hits,
         "previous": link(results.page - 1) if results.page > 1 else None,
         "next": link(results.page + 1) if results.page < results.pages else None,
-        "suggestion_href": url_for("pages.search", q=results.suggestion) if results.suggestion else None,
+        "suggestion_href": url_for("pages.search_pages", q=results.suggestion)
+        if results.suggestion
+        else None,
         "results_lang": results.lang,
     }
 
@@ -203,3 +205,77 @@ def _every_language(endpoint: str, values: dict, lastmod: date | None, langs: li
         {"loc": href, "alternates": alternates, "lastmod": lastmod.isoformat() if lastmod else None}
         for _lang, href in urls
     ]
+
+
+TYA_WORDS = {"tya", "teenage", "teenager", "teenagers", "young", "youth"}
+
+
+def _trials_finder_href() -> Callable[[str], str]:
+    from alliance.search import text
+    from alliance.trials import parsing
+
+    def href(words: str) -> str:
+        # The finder has no words box: a query naming one type of cancer carries over as that type,
+        # and one about teenagers and young adults as that choice.
+        types = [t for t in parsing.map_conditions([words]) if t != "other"]
+        args: dict[str, Any] = {"cancer": types[0]} if len(types) == 1 else {}
+        if TYA_WORDS & set(text.words(words)):
+            args["tya"] = "yes"
+        return url_for("trials.find", **args)
+
+    return href
+
+
+def _genetics_item(hit) -> dict:
+    from alliance.directory.presenters import locality_label
+
+    if hit.kind == "test":
+        href = url_for("genetics.tests") + "#test-" + hit.code.replace(".", "-")
+        return {"href": href, "title": f"{hit.code}: {hit.name}", "text": "", "lang": "en"}
+    areas = [locality_label(code) for code in hit.localities]
+    href = (
+        url_for("genetics.services", area=hit.localities[0])
+        if len(areas) == 1
+        else url_for("genetics.services")
+    )
+    return {"href": href, "title": hit.name, "text": ", ".join(areas), "lang": "en"}
+
+
+def site_view(results) -> dict | None:
+    """The grouped header-search page: each group's items as strings and the link on to its finder."""
+    if results is None:
+        return None
+    from alliance import i18n
+    from alliance.directory.presenters import localised, locality_label
+
+    lang = i18n.current().code
+    words = results.query
+    pages = search_view(results.pages)
+    support = []
+    for card in results.services.cards:
+        name, _description, own = localised(card, lang)
+        support.append(
+            {
+                "href": url_for("directory.service", service_id=card["id"]),
+                "title": name,
+                "text": locality_label(card["locality"]) if card["locality"] else "",
+                "lang": None if own else "en",
+                "example": card["example"],
+            }
+        )
+    trials = [
+        {"href": url_for("trials.trial", trial_id=hit.id), "title": hit.title, "text": "", "lang": "en"}
+        for hit in results.trials.hits
+    ]
+    return {
+        "pages": pages["hits"],
+        "pages_lang": results.pages.lang,
+        "pages_more": url_for("pages.search_pages", q=words),
+        "support": support,
+        "support_more": url_for("directory.search", q=words),
+        "trials": trials,
+        "trials_more": _trials_finder_href()(words),
+        "genetics": [_genetics_item(hit) for hit in results.genetics.hits],
+        "genetics_more": url_for("genetics.services"),
+        "suggestion_href": url_for("pages.search", q=results.suggestion) if results.suggestion else None,
+    }

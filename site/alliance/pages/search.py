@@ -39,6 +39,7 @@ class Results:
     pages: int
     suggestion: str | None
     any_word: bool  # no page had every word; these have some of them
+    corrected_from: str | None = None  # the reader's words found nothing; these are for `query` instead
 
 
 def index_name(lang: str) -> str:
@@ -55,6 +56,8 @@ def _schema_for(lang: str):
             summary=TEXT(analyzer=field_analyzer, stored=True),
             body=TEXT(analyzer=field_analyzer, stored=True),
             spell=TEXT(analyzer=text.spelling_analyzer()),
+            # Titles and summaries unstemmed: the words "did you mean" may offer.
+            titles=TEXT(analyzer=text.spelling_analyzer()),
             order=STORED,
         )
 
@@ -73,6 +76,7 @@ def _documents_for(lang: str):
                 "summary": revision.summary,
                 "body": body,
                 "spell": " ".join([revision.title, revision.summary, body]),
+                "titles": " ".join([revision.title, revision.summary]),
                 "order": page.order,
                 # Easy Read versions come after the standard page they accompany.
                 "_boost": 0.6 if page.standard_slug else 1.0,
@@ -86,12 +90,29 @@ def register_indexes() -> None:
         index.register(index.IndexDefinition(index_name(lang), _schema_for(lang), _documents_for(lang)))
 
 
-def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path) -> Results:
+def _strict(query_text: str, lang: str, groups: list):
+    return text.build_query(query_text, FIELDS, text.analyzer(REGISTRY[lang].stemmer), groups)
+
+
+def has_match(session: Session, index_dir: str, query_text: str, lang: str, synonyms_path: Path) -> bool:
+    """Whether any page in `lang` has every word (or a synonym of it); nothing is scored."""
+    searcher = index.searcher(index.open_index(session, index_dir, index_name(lang)))
+    query = _strict(query_text, lang, text.synonyms(synonyms_path, lang))
+    return query is not None and bool(searcher.search(query, limit=1).scored_length())
+
+
+def suggestion_sources(session: Session, index_dir: str, lang: str) -> tuple[list, list]:
+    """(vocabularies corrections come from, vocabularies whose words are never corrected) for `lang`."""
+    searcher = index.searcher(index.open_index(session, index_dir, index_name(lang)))
+    return [(searcher, "titles")], [(searcher, "spell")]
+
+
+def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path, correct=True) -> Results:
     searcher = index.searcher(index.open_index(session, index_dir, index_name(lang)))
     field_analyzer = text.analyzer(REGISTRY[lang].stemmer)
     groups = text.synonyms(synonyms_path, lang)
     any_word = False
-    query = text.build_query(query_text, FIELDS, field_analyzer, groups)
+    query = _strict(query_text, lang, groups)
     if query is None:
         return Results(query_text, lang, [], 0, 1, 0, None, False)
     found = searcher.search_page(query, page_num, pagelen=PER_PAGE)
@@ -112,7 +133,16 @@ def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path) -
         )
         for hit in found
     ]
-    suggestion = text.suggest(searcher, "spell", query_text) if found.total < 3 else None
+    suggestion = None
+    if correct and (found.total < 3 or any_word):
+        suggestion = text.suggest_from(
+            [(searcher, "titles")],
+            [(searcher, "spell")],
+            query_text,
+            lang=lang,
+            works=lambda words: has_match(session, index_dir, words, lang, synonyms_path),
+            extra_known=text.synonym_words(groups),
+        )
     return Results(
         query=query_text,
         lang=lang,
@@ -125,14 +155,33 @@ def _search_one(session, index_dir, query_text, lang, page_num, synonyms_path) -
     )
 
 
-def search(
-    session: Session, index_dir: str, query_text: str, lang: str, page_num: int, synonyms_path: Path
-) -> Results:
-    """Search pages in `lang`; when nothing matches there, search the English pages."""
-    page_num = max(1, page_num)
-    results = _search_one(session, index_dir, query_text, lang, page_num, synonyms_path)
+def _with_english(session, index_dir, query_text, lang, page_num, synonyms_path, correct=True) -> Results:
+    results = _search_one(session, index_dir, query_text, lang, page_num, synonyms_path, correct)
     if results.total == 0 and lang != "en":
-        english = _search_one(session, index_dir, query_text, "en", page_num, synonyms_path)
+        english = _search_one(session, index_dir, query_text, "en", page_num, synonyms_path, correct)
         if english.total:
             return english
+    return results
+
+
+def search(
+    session: Session,
+    index_dir: str,
+    query_text: str,
+    lang: str,
+    page_num: int,
+    synonyms_path: Path,
+    correct: bool = True,
+) -> Results:
+    """Search pages in `lang`; when nothing matches there, search the English pages. When no page has
+    every word but a corrected spelling has some ("bowl cancer"), the corrected words' pages come back,
+    marked with the words the reader typed. With correct=False spelling is left to the caller."""
+    page_num = max(1, page_num)
+    results = _with_english(session, index_dir, query_text, lang, page_num, synonyms_path, correct)
+    if (results.total == 0 or results.any_word) and results.suggestion:
+        corrected = _with_english(session, index_dir, results.suggestion, lang, page_num, synonyms_path)
+        if corrected.total and not corrected.any_word:
+            corrected.corrected_from = query_text
+            corrected.suggestion = None
+            return corrected
     return results

@@ -10,6 +10,7 @@ from alliance.hosts import external_url
 from alliance.pages import presenters, search, services
 from alliance.pagination import page_number
 from alliance.search import index
+from alliance.search import site as site_search
 
 bp = Blueprint("pages", __name__)
 
@@ -31,9 +32,32 @@ def home():
     return cached_page(index.current_version(db.session, "pages-content"), render)
 
 
+def _query() -> str:
+    return request.args.get("q", "").strip()[:200]
+
+
 @bp.get("/<lang>/search", endpoint="search")
 def search_page():
-    query = request.args.get("q", "").strip()[:200]
+    """The header search: the best few of every kind of result, each group linking on to its finder."""
+    query = _query()
+    results = None
+    if query:
+        results = site_search.search(
+            db.session,
+            current_app.config["SEARCH_INDEX_DIR"],
+            query,
+            i18n.current().code,
+            Path(current_app.config["SEARCH_SYNONYMS"]),
+        )
+    return render_template(
+        "pages/search.html", query=query, results=results, view=presenters.site_view(results)
+    )
+
+
+@bp.get("/<lang>/search/pages", endpoint="search_pages")
+def search_pages():
+    """Every information page matching the words, ten to a page."""
+    query = _query()
     page_num = page_number(request.args.get("page"))
     results = None
     if query:
@@ -46,7 +70,7 @@ def search_page():
             Path(current_app.config["SEARCH_SYNONYMS"]),
         )
     return render_template(
-        "pages/search.html", query=query, results=results, view=presenters.search_view(results)
+        "pages/search_pages.html", query=query, results=results, view=presenters.search_view(results)
     )
 
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import query as wq
-from whoosh.analysis import Analyzer, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
-from whoosh.lang import has_stemmer
+from whoosh.analysis import (
+    STOP_WORDS,
+    Analyzer,
+    LanguageAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+)
+from whoosh.lang import has_stemmer, has_stopwords, stopwords_for_language
 
 # Words, or single CJK characters (Chinese has no spaces between words).
 TOKEN_PATTERN = r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+(?:['’][^\W_]+)?"
@@ -53,8 +62,14 @@ def synonyms(path: Path, lang: str) -> list[list[tuple[str, ...]]]:
     return _load_synonyms(str(path), path.stat().st_mtime).get(lang, [])
 
 
-def _units(tokens: list[str], groups: list[list[tuple[str, ...]]]) -> list[list[tuple[str, ...]]]:
-    """Split the query into units; a unit matching a synonym phrase becomes that whole group."""
+SYNONYM_WEIGHT = 0.6  # the reader's own words rank above the other words of their synonym group
+
+
+def _units(
+    tokens: list[str], groups: list[list[tuple[str, ...]]]
+) -> list[tuple[list[tuple[str, ...]], tuple]]:
+    """Split the query into units, each (its phrases, the words the reader typed); a unit matching a
+    synonym phrase becomes that whole group."""
     index = {}
     for group in groups:
         for phrase in group:
@@ -65,11 +80,11 @@ def _units(tokens: list[str], groups: list[list[tuple[str, ...]]]) -> list[list[
         for size in range(min(longest, len(tokens) - i), 0, -1):
             phrase = tuple(tokens[i : i + size])
             if phrase in index:
-                units.append(index[phrase])
+                units.append((index[phrase], phrase))
                 i += size
                 break
         else:
-            units.append([(tokens[i],)])
+            units.append(([(tokens[i],)], (tokens[i],)))
             i += 1
     return units
 
@@ -83,13 +98,14 @@ class _Or(wq.Or):
 
 
 def _alternative(
-    phrase: tuple[str, ...], fields: dict[str, float], field_analyzer: Analyzer
+    phrase: tuple[str, ...], fields: dict[str, float], field_analyzer: Analyzer, weight: float = 1.0
 ) -> wq.Query | None:
     terms = [token.text for token in field_analyzer(" ".join(phrase))]
     if not terms:
         return None
     per_field = []
-    for name, boost in fields.items():
+    for name, field_boost in fields.items():
+        boost = field_boost * weight
         if len(terms) == 1:
             per_field.append(wq.Term(name, terms[0], boost=boost))
         else:
@@ -102,8 +118,11 @@ def build_query(
 ) -> wq.Query | None:
     """A query over `fields` (name: boost) where every word (or synonym) must match, or any with match_all=False."""
     units = []
-    for unit in _units(words(text), groups):
-        alternatives = [q for q in (_alternative(p, fields, field_analyzer) for p in unit) if q is not None]
+    for unit, typed in _units(words(text), groups):
+        weighted = (
+            _alternative(p, fields, field_analyzer, 1.0 if p == typed else SYNONYM_WEIGHT) for p in unit
+        )
+        alternatives = [q for q in weighted if q is not None]
         if alternatives:
             units.append(_Or(alternatives))
     if not units:
@@ -111,26 +130,86 @@ def build_query(
     return wq.And(units) if match_all else _Or(units)
 
 
-def suggest(searcher, field: str, text: str) -> str | None:
-    """A corrected query when a word is not in the index and a close one is; None otherwise."""
-    corrector = searcher.corrector(field)
-    reader = searcher.reader()
-    changed, result = False, []
+MIN_SUGGESTION = 4  # shorter words are acronyms or fragments ("tya", "ct"): the synonyms list covers them
+MAX_TRIES = 8
+
+
+def is_stop_word(word: str, lang: str = "en") -> bool:
+    return word in STOP_WORDS or (has_stopwords(lang) and word in stopwords_for_language(lang))
+
+
+def _known(word: str, vocabularies: list[tuple[object, str]]) -> bool:
+    return any(searcher.reader().frequency(field, word) for searcher, field in vocabularies)
+
+
+def _corrections(word: str, sources: list[tuple[object, str]], lang: str) -> list[str]:
+    """Close words of useful length from the sources' vocabularies, nearest first."""
+    found: list[str] = []
+    for searcher, field in sources:
+        for candidate in searcher.corrector(field).suggest(word, limit=3, maxdist=2, prefix=1):
+            if (
+                candidate != word
+                and len(candidate) >= MIN_SUGGESTION
+                and not candidate.isdigit()
+                and not is_stop_word(candidate, lang)
+                and not is_stop_word(candidate)
+                and candidate not in found
+            ):
+                found.append(candidate)
+    return found
+
+
+def suggest_from(
+    sources: list[tuple[object, str]],
+    known: list[tuple[object, str]],
+    text: str,
+    *,
+    lang: str = "en",
+    works: Callable[[str], bool] | None = None,
+    extra_known: frozenset[str] = frozenset(),
+) -> str | None:
+    """A corrected query: each word of four letters or more found in none of the `known` (searcher,
+    field) vocabularies is replaced by a close word from the `sources` vocabularies (titles, names).
+    With `works`, only a correction it accepts (one that finds something) is offered."""
+    options: list[list[str]] = []
     for word in words(text):
-        if len(word) >= 3 and not reader.frequency(field, word):
-            found = corrector.suggest(word, limit=1, maxdist=2)
-            if found:
-                result.append(found[0])
-                changed = True
-                continue
-        result.append(word)
-    return " ".join(result) if changed else None
+        if (
+            len(word) < MIN_SUGGESTION
+            or word.isdigit()
+            or is_stop_word(word, lang)
+            or word in extra_known
+            or _known(word, known)
+        ):
+            options.append([word])
+            continue
+        options.append(_corrections(word, sources, lang) or [word])
+    if all(len(option) == 1 and option[0] == word for option, word in zip(options, words(text), strict=True)):
+        return None
+    for tries, combination in enumerate(itertools.product(*options)):
+        if tries >= MAX_TRIES:
+            break
+        candidate = " ".join(combination)
+        if candidate == " ".join(words(text)):
+            continue
+        if works is None or works(candidate):
+            return candidate
+    return None
+
+
+def suggest(searcher, field: str, text: str, lang: str = "en") -> str | None:
+    """A corrected query when a word is not in the index and a close one of useful length is."""
+    return suggest_from([(searcher, field)], [(searcher, field)], text, lang=lang)
+
+
+def synonym_words(groups: list) -> frozenset[str]:
+    """Every word of every synonym phrase: a reader using one is not misspelling anything."""
+    return frozenset(word for group in groups for phrase in group for word in phrase)
 
 
 def expanded_words(text: str, groups: list) -> list[str]:
     """The reader's words with their synonyms, for highlighting matches in a snippet."""
     found = []
-    for unit in _units(words(text), groups):
+    for unit, _typed in _units(words(text), groups):
         for phrase in unit:
             found.append(" ".join(phrase))
     return sorted(set(found), key=len, reverse=True)

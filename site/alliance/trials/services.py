@@ -14,6 +14,7 @@ from alliance import datafiles
 from alliance.trials import parsing
 from alliance.trials.models import Trial, TrialSite
 from alliance.trials.parsing import OPEN_STATUSES, RECRUITING_NOW, Area, RecordError, TrialRecord
+from alliance.trials.search import trials_changed
 
 TYA_MIN, TYA_MAX = 16, 24
 MAX_ID = 2**31 - 1  # the largest INTEGER id PostgreSQL can hold
@@ -158,6 +159,7 @@ def upsert(session: Session, record: TrialRecord, only_new: bool = False) -> str
             trial.sites.append(TrialSite(position=position, **dict(zip(_SITE_FIELDS, values, strict=True))))
     if before is not None and _snapshot(trial) == before:
         return "unchanged"
+    trials_changed(session)
     return outcome
 
 

@@ -13,6 +13,7 @@ from alliance import datafiles
 from alliance.trials import services
 from alliance.trials.models import Trial
 from alliance.trials.parsing import ALL_STATUSES, OPEN_STATUSES, Area, RecordError
+from alliance.trials.search import trials_changed
 
 
 class TrialEditError(ValueError):
@@ -61,6 +62,8 @@ def edit_trial(session: Session, trial_id: int, title: str, summary: str, overal
         if getattr(trial, name) != value:
             changed[name] = (getattr(trial, name), value)
             setattr(trial, name, value)
+    if changed:
+        trials_changed(session)
     return changed
 
 

@@ -27,9 +27,17 @@ def test_a_synonym_finds_the_page_that_uses_the_other_word(client, seeded):
     assert 'href="/en/example"' in main
 
 
-def test_a_misspelling_gets_a_did_you_mean(client, seeded):
+def test_a_misspelling_that_finds_nothing_shows_the_corrected_words_results_and_says_so(client, seeded):
     main = results_of(client, "/en/search?q=scrreening")
-    assert "Did you mean" in main and "screening" in main
+    assert "We found nothing for scrreening, so these are the results for screening." in main
+    assert 'href="/en/example"' in main
+
+
+def test_the_information_pages_list_also_searches_the_corrected_words_and_says_so(client, seeded):
+    main = results_of(client, "/en/search/pages?q=scrreening")
+    assert "We found nothing for scrreening, so these are the results for screening." in main
+    assert 'href="/en/example"' in main
+    assert 'href="/en/search?q=scrreening"' in main
 
 
 def test_a_search_with_no_results_suggests_the_hubs_and_111(client, seeded):
