@@ -80,6 +80,8 @@ class Batch:
     rows: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in ALL_TABLES})
     whole_services: set[str | None] = field(default_factory=set)  # None: a service without an id (a problem)
     problems: list[Problem] = field(default_factory=list)
+    # What was left out but does not stop the import: tables and columns this directory does not keep.
+    warnings: list[Problem] = field(default_factory=list)
 
     def add(self, table: str, where: str, values: dict) -> None:
         self.rows[table].append(Row(where, values))
@@ -94,6 +96,7 @@ class Report:
     kept: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     services_created: list[str] = field(default_factory=list)
     services_updated: list[str] = field(default_factory=list)
 
@@ -107,10 +110,17 @@ class Report:
 
     def lines(self, limit: int = LINES_SHOWN) -> list[str]:
         """What happened, with at most `limit` problems or service names ("... and 37 more" after)."""
+        notes = (
+            [f"{len(self.warnings)} warnings: left out, the rest read as usual:"]
+            + cut_short([f"  {w}" for w in self.warnings], limit)
+            if self.warnings
+            else []
+        )
         if self.problems:
             return [
                 f"{len(self.problems)} problems; nothing was changed:",
                 *cut_short([f"  {p}" for p in self.problems], limit),
+                *notes,
             ]
         verb = "would be" if self.dry_run else "were"
         out = []
@@ -132,4 +142,4 @@ class Report:
         names = [f"  new service: {n}" for n in self.services_created] + [
             f"  changed service: {n}" for n in self.services_updated
         ]
-        return [head, *out, *cut_short(names, limit)]
+        return [head, *out, *cut_short(names, limit), *notes]

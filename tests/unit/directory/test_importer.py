@@ -95,9 +95,20 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them_and_blank_cells_left_
     assert batch.rows["phones"][0].values == {"id": "p1", "service_id": "s1", "number": "111"}
 
 
-def test_an_unknown_csv_file_name_is_refused():
-    with pytest.raises(import_batch.ImportFileError, match="unknown files: people.csv"):
+def test_csv_files_of_which_none_is_a_table_kept_here_are_refused():
+    with pytest.raises(
+        import_batch.ImportFileError, match="none of the files is a table this directory keeps"
+    ):
         import_read.read_csv_files({"people.csv": "id\n1\n"})
+
+
+def test_an_unknown_csv_table_beside_known_ones_is_a_warning_and_left_out():
+    batch = import_read.read_csv_files(
+        {"people.csv": "id\n1\n", "taxonomies.csv": "id,name,description\nt1,Needs,\n"}
+    )
+    assert [str(w) for w in batch.warnings] == ["people.csv: a table this directory does not keep: left out"]
+    assert not batch.problems
+    assert [r.values for r in batch.rows["taxonomies"]] == [{"id": "t1", "name": "Needs"}]
 
 
 def test_a_zip_of_csv_files_is_read_and_a_broken_zip_refused():
