@@ -108,14 +108,18 @@ class Report:
     def changed(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
+    def warning_lines(self, limit: int = LINES_SHOWN) -> list[str]:
+        """What was left out of the file (tables and columns not kept here), when anything was."""
+        if not self.warnings:
+            return []
+        return [
+            f"{len(self.warnings)} warnings: left out, the rest read as usual:",
+            *cut_short([f"  {w}" for w in self.warnings], limit),
+        ]
+
     def lines(self, limit: int = LINES_SHOWN) -> list[str]:
         """What happened, with at most `limit` problems or service names ("... and 37 more" after)."""
-        notes = (
-            [f"{len(self.warnings)} warnings: left out, the rest read as usual:"]
-            + cut_short([f"  {w}" for w in self.warnings], limit)
-            if self.warnings
-            else []
-        )
+        notes = self.warning_lines(limit)
         if self.problems:
             return [
                 f"{len(self.problems)} problems; nothing was changed:",
