@@ -82,6 +82,7 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     # What was left out but does not stop the import: tables and columns this directory does not keep.
     warnings: list[Problem] = field(default_factory=list)
+    left_out: Counter = field(default_factory=Counter)  # (table, key): how many records had it
 
     def add(self, table: str, where: str, values: dict) -> None:
         self.rows[table].append(Row(where, values))

@@ -108,6 +108,9 @@ def read_json(text: str) -> Batch:
         raise ImportFileError(
             "expected an ORUK record, a list or page of records, or a feed with taxonomies and services"
         )
+    for (table, key), times in sorted(batch.left_out.items()):
+        records = "1 record" if times == 1 else f"{times:,} records"
+        batch.warnings.append(Problem(table, key, f"not kept by this directory: left out ({records})"))
     return batch
 
 
@@ -139,8 +142,40 @@ def _read_record(batch: Batch, item: Any, where: str, kind: str | None = None) -
         _read_service_at_location(batch, item, where)
 
 
-def _fields(model: type, data: dict) -> dict:
-    return {c.key: data[c.key] for c in oruk.columns(model) if c.key in data}
+# Keys that hold nested records, read by their own readers.
+_NESTED = frozenset(
+    {
+        "organization",
+        "services",
+        "service",
+        "location",
+        "schedules",
+        "service_areas",
+        "service_at_locations",
+        "languages",
+        "cost_options",
+        "contacts",
+        "phones",
+        "attributes",
+        "addresses",
+        "accessibility",
+        "taxonomy_terms",
+        "taxonomy_term",
+        "x_alliance",
+    }
+)
+
+
+def _fields(batch: Batch, model: Any, data: dict) -> dict:
+    """The values of `data` that `model` keeps; the keys it does not keep are counted, for a warning."""
+    kept = [c.key for c in oruk.columns(model)]
+    for key in data:
+        if key not in kept and key not in _NESTED:
+            batch.left_out[(_TABLE_OF[model], key)] += 1
+    return {key: data[key] for key in kept if key in data}
+
+
+_TABLE_OF = {model: table for table, (model, _key) in ALL_TABLES.items()}
 
 
 def _schema_problems(batch: Batch, schema: str, item: dict, where: str) -> None:
@@ -153,7 +188,7 @@ def _schema_problems(batch: Batch, schema: str, item: dict, where: str) -> None:
 
 
 def _read_taxonomy(batch: Batch, tax: dict, where: str) -> None:
-    batch.add("taxonomies", where, _fields(m.Taxonomy, tax))
+    batch.add("taxonomies", where, _fields(batch, m.Taxonomy, tax))
     terms = tax.get("taxonomy_terms") or []
     if not isinstance(terms, list):
         batch.problems.append(Problem(where, "taxonomy_terms", "must be a list"))
@@ -172,7 +207,7 @@ def _read_taxonomy(batch: Batch, tax: dict, where: str) -> None:
 
 
 def _read_term(batch: Batch, term: dict, where: str, defaults: dict | None = None) -> None:
-    values = _fields(m.TaxonomyTerm, term)
+    values = _fields(batch, m.TaxonomyTerm, term)
     for key, value in (defaults or {}).items():
         if key == "position":
             values[key] = value
@@ -189,7 +224,7 @@ def _read_term(batch: Batch, term: dict, where: str, defaults: dict | None = Non
 
 
 def _read_organization(batch: Batch, org: dict, where: str) -> None:
-    batch.add("organizations", where, _fields(m.Organization, org))
+    batch.add("organizations", where, _fields(batch, m.Organization, org))
     services = org.get("services") or []
     if not isinstance(services, list):
         batch.problems.append(Problem(where, "services", "must be a list"))
@@ -204,7 +239,7 @@ def _read_organization(batch: Batch, org: dict, where: str) -> None:
 
 def _read_service_at_location(batch: Batch, sal: dict, where: str) -> None:
     """A service at a location as the API gives it: the location, and the service it is of."""
-    values = _fields(m.ServiceAtLocation, sal)
+    values = _fields(batch, m.ServiceAtLocation, sal)
     svc, loc = sal.get("service"), sal.get("location")
     if isinstance(svc, dict):
         values.setdefault("service_id", svc.get("id"))
@@ -219,7 +254,7 @@ def _read_service_at_location(batch: Batch, sal: dict, where: str) -> None:
 
 
 def _read_location(batch: Batch, loc: dict, where: str) -> None:
-    batch.add("locations", where, _fields(m.Location, loc))
+    batch.add("locations", where, _fields(batch, m.Location, loc))
     for key, table, model in (
         ("addresses", "addresses", m.Address),
         ("accessibility", "accessibility", m.Accessibility),
@@ -231,7 +266,9 @@ def _read_location(batch: Batch, loc: dict, where: str) -> None:
         for j, item in enumerate(items):
             if isinstance(item, dict):
                 batch.add(
-                    table, f"{where}.{key}[{j}]", {**_fields(model, item), "location_id": loc.get("id")}
+                    table,
+                    f"{where}.{key}[{j}]",
+                    {**_fields(batch, model, item), "location_id": loc.get("id")},
                 )
             else:
                 batch.problems.append(Problem(f"{where}.{key}[{j}]", "", "must be an object"))
@@ -246,10 +283,10 @@ def _read_service(batch: Batch, svc: dict, where: str, extra: dict | None = None
     service_id = svc.get("id")
     if whole:
         batch.whole_services.add(service_id)
-    batch.add("services", where, {**_fields(m.Service, svc), **(extra or {})})
+    batch.add("services", where, {**_fields(batch, m.Service, svc), **(extra or {})})
     org = svc.get("organization")
     if isinstance(org, dict):
-        batch.add("organizations", f"{where}.organization", _fields(m.Organization, org))
+        batch.add("organizations", f"{where}.organization", _fields(batch, m.Organization, org))
         batch.rows["services"][-1].values.setdefault("organization_id", org.get("id"))
 
     def children(key: str, table: str, model: type, extra: dict) -> list[tuple[str, dict]]:
@@ -262,7 +299,7 @@ def _read_service(batch: Batch, svc: dict, where: str, extra: dict | None = None
             if not isinstance(item, dict):
                 batch.problems.append(Problem(f"{where}.{key}[{i}]", "", "must be an object"))
             else:
-                batch.add(table, f"{where}.{key}[{i}]", {**_fields(model, item), **extra})
+                batch.add(table, f"{where}.{key}[{i}]", {**_fields(batch, model, item), **extra})
                 found.append((f"{where}.{key}[{i}]", item))
         return found
 
@@ -278,7 +315,11 @@ def _read_service(batch: Batch, svc: dict, where: str, extra: dict | None = None
                 batch.add(
                     "phones",
                     f"{contact_where}.phones[{j}]",
-                    {**_fields(m.Phone, phone), "service_id": service_id, "contact_id": contact.get("id")},
+                    {
+                        **_fields(batch, m.Phone, phone),
+                        "service_id": service_id,
+                        "contact_id": contact.get("id"),
+                    },
                 )
     for sal_where, sal in children(
         "service_at_locations", "service_at_locations", m.ServiceAtLocation, {"service_id": service_id}
@@ -311,7 +352,7 @@ def _read_attributes(batch: Batch, items: Any, where: str, link_id: Any, entity:
     for i, attr in enumerate(items):
         if not isinstance(attr, dict):
             continue
-        values = _fields(m.Attribute, attr)
+        values = _fields(batch, m.Attribute, attr)
         values.update(link_id=link_id, link_entity=entity)
         term = attr.get("taxonomy_term")
         if isinstance(term, dict):

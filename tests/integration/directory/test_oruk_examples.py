@@ -59,6 +59,12 @@ CORRECTED = {
     "service_at_location_list.json": {**WHOLE_SERVICE, "taxonomy_terms": 0},
     "service_full.json": WHOLE_SERVICE,
 }
+# What the full examples carry that this directory does not keep: said, not refused.
+LEFT_OUT = [
+    "organizations, organization_identifiers: not kept by this directory: left out (1 record)",
+    "service_areas, service_area: not kept by this directory: left out (1 record)",
+    "services, funding: not kept by this directory: left out (1 record)",
+]
 
 
 @pytest.fixture
@@ -119,6 +125,7 @@ def test_the_refused_examples_import_whole_once_their_latitude_is_on_earth(ctx, 
     assert report.ok, report.lines()
     session.expire_all()
     assert counts(session) == CORRECTED[name]
+    assert [str(w) for w in report.warnings] == ([] if name.endswith("_list.json") else LEFT_OUT)
     assert session.get(m.Location, LOCATION_ID).latitude == 53.38
     # What was imported is served as the standard shapes it.
     served = client.get(f"/api/oruk/services/{SERVICE_ID}").get_json()
@@ -387,6 +394,7 @@ def test_terms_and_languages_keep_their_curated_order_through_json_and_csv_expor
         session.expire_all()
         report = run(session, name, data)
         assert report.ok, report.lines()
+        assert report.warnings == [], name  # the site's own export leaves nothing out
         assert _order(session) == CURATED, name
 
 
