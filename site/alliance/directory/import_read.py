@@ -429,14 +429,14 @@ def _read_csv_table(batch: Batch, label: str, table: str, text: str) -> None:
                 Problem(label, "", f"columns this directory does not keep, left out: {', '.join(extra)}")
             )
         for number, values in enumerate(reader, start=2):
-            row = {
+            row: dict[str, Any] = {
                 k: unneutralised(v) for k, v in values.items() if k in allowed and v is not None and v != ""
             }
             if table == "taxonomy_terms":
                 # A taxonomy's terms are listed in their curated order: the order is kept.
                 parent = row.get("taxonomy_id")
-                row["position"] = places.get(parent, 0)
-                places[parent] = row["position"] + 1
+                place = places.get(parent, 0)
+                row["position"], places[parent] = place, place + 1
             batch.add(table, f"{label} row {number}", row)
     except datafiles.DataFileError as error:
         raise ImportFileError(str(error)) from None
