@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +160,52 @@ def test_a_value_of_the_wrong_kind_gets_a_readable_reason(model, name, raw, mess
 def test_a_folder_or_zip_with_no_csv_files_is_refused(tmp_path):
     with pytest.raises(import_batch.ImportFileError, match="no CSV files"):
         import_read.read_path(tmp_path)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "oruk-examples"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("organization_full.json", "organization"),
+        ("service_at_location_full.json", "service_at_location"),
+        ("service_full.json", "service"),
+        ("taxonomy.json", "taxonomy"),
+        ("taxonomy_term.json", "taxonomy_term"),
+    ],
+)
+def test_a_record_is_recognised_by_its_shape_whatever_the_file_is_called(name, kind):
+    assert import_read.shape_of(json.loads((EXAMPLES / name).read_text(encoding="utf-8"))) == kind
+
+
+@pytest.mark.parametrize(
+    ("record", "kind"),
+    [
+        ({"id": "x", "name": "Drop-in", "status": "active"}, "service"),
+        ({"id": "x", "name": "Trust", "description": "", "website": "https://example.org"}, "organization"),
+        ({"id": "x", "name": "Needs", "description": "", "version": "1"}, "taxonomy"),
+        ({"id": "x", "name": "Money", "description": "", "parent_id": "y"}, "taxonomy_term"),
+        ({"id": "x", "service_id": "s", "location_id": "l"}, "service_at_location"),
+        ({"something": "else"}, None),
+    ],
+)
+def test_the_keys_only_one_kind_of_record_has_tell_which_it_is(record, kind):
+    assert import_read.shape_of(record) == kind
+
+
+def test_a_service_nested_in_a_service_at_a_location_is_not_taken_as_whole():
+    sal = json.loads((EXAMPLES / "service_at_location_full.json").read_text(encoding="utf-8"))
+    batch = import_read.read_json(json.dumps(sal))
+    assert batch.whole_services == set()
+    assert [r.values["service_id"] for r in batch.rows["service_at_locations"]] == [sal["service"]["id"]]
+    assert [r.where for r in batch.rows["locations"]] == ["service_at_location.location"]
+
+
+def test_csv_terms_take_their_place_from_the_order_of_their_rows_within_each_taxonomy():
+    batch = import_read.read_csv_files({"taxonomy_term.csv": "id,name,taxonomy_id\nc,C,t1\na,A,t2\nb,B,t1\n"})
+    assert [(r.values["id"], r.values["position"]) for r in batch.rows["taxonomy_terms"]] == [
+        ("c", 0),
+        ("a", 0),
+        ("b", 1),
+    ]
