@@ -170,7 +170,9 @@ def _fields(batch: Batch, model: Any, data: dict) -> dict:
     """The values of `data` that `model` keeps; the keys it does not keep are counted, for a warning."""
     kept = [c.key for c in oruk.columns(model)]
     for key in data:
-        if key not in kept and key not in _NESTED:
+        # Terms are attached to services and locations only: others' attributes are left out.
+        nested = key in _NESTED and (key != "attributes" or model in (m.Service, m.Location))
+        if key not in kept and not nested:
             batch.left_out[(_TABLE_OF[model], key)] += 1
     return {key: data[key] for key in kept if key in data}
 
@@ -421,6 +423,7 @@ def _read_csv_table(batch: Batch, label: str, table: str, text: str) -> None:
     model = ALL_TABLES[table][0]
     allowed = {c.key for c in oruk.columns(model)} - (NOT_IMPORTED if table == TRANSLATIONS_TABLE else set())
     places: dict[Any, int] = {}
+    skipped: dict[str, int] = {}  # attributes of records this directory does not keep, by kind
     try:
         reader = datafiles.CsvRows(text.lstrip("\ufeff"), label)
         extra = [h for h in reader.fieldnames if h not in allowed]
@@ -432,6 +435,9 @@ def _read_csv_table(batch: Batch, label: str, table: str, text: str) -> None:
             row: dict[str, Any] = {
                 k: unneutralised(v) for k, v in values.items() if k in allowed and v is not None and v != ""
             }
+            if table == "attributes" and row.get("link_entity") not in (None, "service", "location"):
+                skipped[row["link_entity"]] = skipped.get(row["link_entity"], 0) + 1
+                continue
             if table == "taxonomy_terms":
                 # A taxonomy's terms are listed in their curated order: the order is kept.
                 parent = row.get("taxonomy_id")
@@ -440,6 +446,15 @@ def _read_csv_table(batch: Batch, label: str, table: str, text: str) -> None:
             batch.add(table, f"{label} row {number}", row)
     except datafiles.DataFileError as error:
         raise ImportFileError(str(error)) from None
+    for entity, times in sorted(skipped.items()):
+        rows = "1 row" if times == 1 else f"{times:,} rows"
+        batch.warnings.append(
+            Problem(
+                label,
+                "",
+                f"attributes of {entity} records, which this directory does not keep: left out ({rows})",
+            )
+        )
 
 
 def _too_large(what: str, limit: int) -> ImportFileError:

@@ -260,6 +260,7 @@ PACKAGE = {
     "attribute.csv": (
         "id,link_id,taxonomy_term_id,link_type,link_entity,value,label\n"
         f"ae58cc39-8b70-4ab1-8aea-786882e5ac8e,{SERVICE_ID},{TERM_ID},,service,,\n"
+        f"be58cc39-8b70-4ab1-8aea-786882e5ac8e,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,{TERM_ID},,organization,,\n"
     ),
     "funding.csv": "id,organization_id,service_id,source\n",
     "metadata.csv": "id,resource_id,resource_type,last_action_date,last_action_type,field_name,previous_value,replacement_value,updated_by\n",
@@ -283,9 +284,13 @@ def test_an_hsds_csv_package_with_singular_names_imports_and_warns_of_what_it_le
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "  services: 1 new" in lines
-    assert "10 warnings: left out, the rest read as usual:" in lines
+    assert "11 warnings: left out, the rest read as usual:" in lines
     assert "  funding.csv: a table this directory does not keep: left out" in lines
     assert "  metadata.csv: a table this directory does not keep: left out" in lines
+    assert (
+        "  attribute.csv: attributes of organization records, which this directory does not keep: left out "
+        "(1 row)" in lines
+    )
     assert (
         "  service.csv: columns this directory does not keep, left out: program_id, alternate_name, "
         "interpretation_services, application_process, fees_description, wait_time, "

@@ -209,3 +209,17 @@ def test_csv_terms_take_their_place_from_the_order_of_their_rows_within_each_tax
         ("a", 0),
         ("b", 1),
     ]
+
+
+def test_fields_the_directory_does_not_keep_are_warnings_counted_per_field():
+    organization = json.loads((EXAMPLES / "organization_list.json").read_text(encoding="utf-8"))["contents"][
+        0
+    ]
+    organization["attributes"] = [{"id": "a1", "taxonomy_term_id": "t1"}]
+    organization["tax_status"] = "charity"
+    batch = import_read.read_json(json.dumps([organization, {**organization, "id": "o2"}]))
+    assert [str(w) for w in batch.warnings] == [
+        "organizations, attributes: not kept by this directory: left out (2 records)",
+        "organizations, tax_status: not kept by this directory: left out (2 records)",
+    ]
+    assert not batch.rows["attributes"]
