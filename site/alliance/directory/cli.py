@@ -22,7 +22,8 @@ directory_cli = AppGroup("directory", help="The directory of local support servi
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
 def import_command(path: Path, dry_run: bool) -> None:
-    """Import ORUK JSON (a feed or a file of services) or HSDS tabular CSV (a file, a folder or a zip)."""
+    """Import ORUK JSON (a feed, any record the API gives, or a list or page of them) or HSDS tabular CSV
+    (a file, a folder or a zip; singular or plural table names). What is not kept is listed as warnings."""
     to_stderr(f"reading {path.name}")
     try:
         batch = import_read.read_path(

@@ -20,6 +20,10 @@ from alliance.spreadsheets import number_or_safe_cell
 # Export --------------------------------------------------------------------------------------
 
 EXPORT_BATCH = 500
+CSV_ORDER = {
+    "taxonomy_terms": ("taxonomy_id", "position", "id"),
+    "languages": ("service_id", "position", "id"),
+}
 
 
 def write_csv(session: Session, target: BinaryIO, progress: Callable[[int], None] | None = None) -> int:
@@ -28,7 +32,8 @@ def write_csv(session: Session, target: BinaryIO, progress: Callable[[int], None
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for table, (model, key) in ALL_TABLES.items():
             cols = [c.key for c in oruk.columns(model) if not (table == TRANSLATIONS_TABLE and c.key == "id")]
-            order = [getattr(model, k) for k in key]
+            # Terms and languages are written in their curated order, which is how a reader keeps it.
+            order = [getattr(model, k) for k in CSV_ORDER.get(table, key)]
             with archive.open(f"{table}.csv", "w") as raw, io.TextIOWrapper(raw, "utf-8", newline="") as out:
                 writer = csv.writer(out, lineterminator="\n")
                 writer.writerow(cols)

@@ -80,6 +80,9 @@ class Batch:
     rows: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in ALL_TABLES})
     whole_services: set[str | None] = field(default_factory=set)  # None: a service without an id (a problem)
     problems: list[Problem] = field(default_factory=list)
+    # What was left out but does not stop the import: tables and columns this directory does not keep.
+    warnings: list[Problem] = field(default_factory=list)
+    left_out: Counter = field(default_factory=Counter)  # (table, key): how many records had it
 
     def add(self, table: str, where: str, values: dict) -> None:
         self.rows[table].append(Row(where, values))
@@ -94,6 +97,7 @@ class Report:
     kept: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     services_created: list[str] = field(default_factory=list)
     services_updated: list[str] = field(default_factory=list)
 
@@ -105,12 +109,23 @@ class Report:
     def changed(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
+    def warning_lines(self, limit: int = LINES_SHOWN) -> list[str]:
+        """What was left out of the file (tables and columns not kept here), when anything was."""
+        if not self.warnings:
+            return []
+        return [
+            f"{len(self.warnings)} warnings: left out, the rest read as usual:",
+            *cut_short([f"  {w}" for w in self.warnings], limit),
+        ]
+
     def lines(self, limit: int = LINES_SHOWN) -> list[str]:
         """What happened, with at most `limit` problems or service names ("... and 37 more" after)."""
+        notes = self.warning_lines(limit)
         if self.problems:
             return [
                 f"{len(self.problems)} problems; nothing was changed:",
                 *cut_short([f"  {p}" for p in self.problems], limit),
+                *notes,
             ]
         verb = "would be" if self.dry_run else "were"
         out = []
@@ -132,4 +147,4 @@ class Report:
         names = [f"  new service: {n}" for n in self.services_created] + [
             f"  changed service: {n}" for n in self.services_updated
         ]
-        return [head, *out, *cut_short(names, limit)]
+        return [head, *out, *cut_short(names, limit), *notes]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -146,26 +147,35 @@ def _check_row(table: str, row: Row, problems: list[Problem]) -> dict | None:
             ok = False
         if value is not None or column.key in row.values:
             values[column.key] = value
+    found = _record_problems(table, row, values)
+    problems.extend(found)
+    return values if ok and not found else None
+
+
+def _record_problems(table: str, row: Row, values: dict) -> list[Problem]:
+    """What is wrong with a row as a whole, once each value has been read (`values` gains the row's
+    curated position, when it gives one)."""
+    found = []
+    if "position" in row.values and table in ORDERED:
+        try:
+            values["position"] = _integer(row.values["position"])
+        except ValueError as error:
+            found.append(Problem(row.where, "position", str(error)))
     if table in oruk.TABLES and values.get("id") and parse_uuid(values["id"]) is None:
-        problems.append(Problem(row.where, "id", "must be a UUID"))
-        ok = False
+        found.append(Problem(row.where, "id", "must be a UUID"))
     if table == "locations":
         lat, lon = values.get("latitude"), values.get("longitude")
         if lat is not None and not -90 <= lat <= 90:
-            problems.append(Problem(row.where, "latitude", "must be between -90 and 90"))
-            ok = False
+            found.append(Problem(row.where, "latitude", "must be between -90 and 90"))
         if lon is not None and not -180 <= lon <= 180:
-            problems.append(Problem(row.where, "longitude", "must be between -180 and 180"))
-            ok = False
+            found.append(Problem(row.where, "longitude", "must be between -180 and 180"))
     if table == "services":
         low, high = values.get("minimum_age"), values.get("maximum_age")
         if low is not None and high is not None and low > high:
-            problems.append(Problem(row.where, "minimum_age", f"is above maximum_age ({low:g} > {high:g})"))
-            ok = False
+            found.append(Problem(row.where, "minimum_age", f"is above maximum_age ({low:g} > {high:g})"))
     if table == oruk.LOCAL_TABLE and values.get("locality") and values["locality"] not in localities.codes():
-        problems.append(Problem(row.where, "locality", f"must be one of: {', '.join(localities.codes())}"))
-        ok = False
-    return values if ok else None
+        found.append(Problem(row.where, "locality", f"must be one of: {', '.join(localities.codes())}"))
+    return found
 
 
 def _format_problem(table: str, column: str, value: Any) -> str | None:
@@ -193,6 +203,11 @@ def _existing_keys(session: Session, table: str, keys: set) -> set:
     return found
 
 
+# Tables whose rows keep a curated order (the site's own position column, never in the ORUK output):
+# a reader gives each row its place, or, for languages (always sent whole, per service), the order
+# they come in is their place.
+ORDERED = {"taxonomy_terms": "taxonomy_id", "languages": "service_id"}
+
 REFERENCES = {
     ("services", "organization_id"): "organizations",
     ("taxonomy_terms", "taxonomy_id"): "taxonomies",
@@ -219,6 +234,7 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
     where: dict[tuple[str, tuple], str] = {}
     # Ids of rows already reported: what refers to them is not reported again as "does not exist".
     refused: set = set()
+    places: Counter = Counter()
     for table, rows in batch.rows.items():
         checked[table] = {}
         key_columns = ALL_TABLES[table][1]
@@ -229,11 +245,10 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
                 continue
             key = tuple(values.get(k) for k in key_columns)
             previous = where.get((table, key))
-            if previous and table != "organizations" and table != "locations":
-                problems.append(Problem(row.where, key_columns[0], f"repeats the id given at {previous}"))
-                continue
             if previous:
-                # An organisation or place shared by several services may be repeated, but only as is.
+                # ORUK nests one record in several places (an organisation shared by services, a phone
+                # under a service and under its contact, a term in a taxonomy and in an attribute):
+                # the same id is one record, and may be repeated, but only as it is.
                 earlier = checked[table][key]
                 differ = sorted(k for k, v in values.items() if k in earlier and earlier[k] != v)
                 if differ:
@@ -245,7 +260,11 @@ def check(session: Session, batch: Batch) -> tuple[dict[str, dict[tuple, dict]],
                         )
                     )
                     continue
-            where[(table, key)] = row.where
+            else:
+                where[(table, key)] = row.where
+                if table == "languages" and "position" not in values:
+                    values["position"] = places[values.get("service_id")]
+                    places[values.get("service_id")] += 1
             checked[table][key] = {**checked[table].get(key, {}), **values}
     for (table, column), target in REFERENCES.items():
         wanted = {v[column] for v in checked[table].values() if v.get(column)}

@@ -148,7 +148,7 @@ def apply(
     write lock only for the writing itself; on SQLite a batch above `sqlite_max_rows` (by default
     SQLITE_MAX_IMPORT_ROWS) is refused."""
     say = progress or (lambda _line: None)
-    report = Report(dry_run=dry_run)
+    report = Report(dry_run=dry_run, warnings=list(batch.warnings))
     checked, report.problems = check(session, batch)
     rows_given = sum(len(rows) for rows in batch.rows.values())
     say(f"checked {rows_given:,} rows: {len(report.problems):,} problems")

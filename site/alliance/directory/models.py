@@ -23,12 +23,12 @@ class Organization(Base):
     __tablename__ = "organizations"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
-    email: Mapped[str | None] = mapped_column(String(255))
-    website: Mapped[str | None] = mapped_column(String(500))
-    logo: Mapped[str | None] = mapped_column(String(500))
-    uri: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(Text)
+    logo: Mapped[str | None] = mapped_column(Text)
+    uri: Mapped[str | None] = mapped_column(Text)
     parent_organization_id: Mapped[str | None] = mapped_column(ID)
     services: Mapped[list[Service]] = relationship(back_populates="organization")
 
@@ -38,17 +38,17 @@ class Service(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     organization_id: Mapped[str | None] = mapped_column(ID, ForeignKey("organizations.id"), index=True)
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(String(500))
-    email: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     fees: Mapped[str | None] = mapped_column(Text)
     accreditations: Mapped[str | None] = mapped_column(Text)
     minimum_age: Mapped[float | None] = mapped_column(Float)
     maximum_age: Mapped[float | None] = mapped_column(Float)
-    assured_date: Mapped[str | None] = mapped_column(String(20))
-    assurer_email: Mapped[str | None] = mapped_column(String(255))
+    assured_date: Mapped[str | None] = mapped_column(Text)
+    assurer_email: Mapped[str | None] = mapped_column(Text)
     alert: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -56,7 +56,7 @@ class Service(Base):
     schedules: Mapped[list[Schedule]] = relationship(**CHILD)
     service_areas: Mapped[list[ServiceArea]] = relationship(**CHILD)
     service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(**CHILD)
-    languages: Mapped[list[Language]] = relationship(**CHILD)
+    languages: Mapped[list[Language]] = relationship(**CHILD, order_by="[Language.position, Language.id]")
     cost_options: Mapped[list[CostOption]] = relationship(**CHILD)
     contacts: Mapped[list[Contact]] = relationship(**CHILD)
     phones: Mapped[list[Phone]] = relationship(**CHILD)
@@ -68,12 +68,12 @@ class Location(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     location_type: Mapped[str] = mapped_column(String(20), default="physical")
-    name: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    external_identifier: Mapped[str | None] = mapped_column(String(100))
-    external_identifier_type: Mapped[str | None] = mapped_column(String(100))
+    external_identifier: Mapped[str | None] = mapped_column(Text)
+    external_identifier_type: Mapped[str | None] = mapped_column(Text)
     addresses: Mapped[list[Address]] = relationship(**CHILD)
     accessibility: Mapped[list[Accessibility]] = relationship(**CHILD)
 
@@ -92,13 +92,13 @@ class Address(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     location_id: Mapped[str] = _parent("locations", nullable=False)
-    attention: Mapped[str | None] = mapped_column(String(255))
-    address_1: Mapped[str] = mapped_column(String(255))
-    city: Mapped[str] = mapped_column(String(100))
-    region: Mapped[str | None] = mapped_column(String(100))
-    state_province: Mapped[str] = mapped_column(String(100))
-    postal_code: Mapped[str] = mapped_column(String(20))
-    country: Mapped[str] = mapped_column(String(2), default="GB")
+    attention: Mapped[str | None] = mapped_column(Text)
+    address_1: Mapped[str] = mapped_column(Text)
+    city: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    state_province: Mapped[str] = mapped_column(Text)
+    postal_code: Mapped[str] = mapped_column(Text)
+    country: Mapped[str] = mapped_column(Text, default="GB")
     address_type: Mapped[str] = mapped_column(String(20), default="physical")
 
 
@@ -107,8 +107,8 @@ class Contact(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     service_id: Mapped[str | None] = _parent("services")
-    name: Mapped[str | None] = mapped_column(String(255))
-    title: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
 
 
 class Phone(Base):
@@ -117,7 +117,7 @@ class Phone(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     service_id: Mapped[str | None] = _parent("services")
     contact_id: Mapped[str | None] = mapped_column(ID)
-    number: Mapped[str] = mapped_column(String(50))
+    number: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
 
 
@@ -127,18 +127,18 @@ class Schedule(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     service_id: Mapped[str | None] = _parent("services")
     service_at_location_id: Mapped[str | None] = mapped_column(ID)
-    valid_from: Mapped[str | None] = mapped_column(String(20))
-    valid_to: Mapped[str | None] = mapped_column(String(20))
-    dtstart: Mapped[str | None] = mapped_column(String(20))
+    valid_from: Mapped[str | None] = mapped_column(Text)
+    valid_to: Mapped[str | None] = mapped_column(Text)
+    dtstart: Mapped[str | None] = mapped_column(Text)
     freq: Mapped[str | None] = mapped_column(String(10))
     interval: Mapped[int | None] = mapped_column(Integer)
-    byday: Mapped[str | None] = mapped_column(String(50))
-    bymonthday: Mapped[str | None] = mapped_column(String(50))
+    byday: Mapped[str | None] = mapped_column(Text)
+    bymonthday: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     opens_at: Mapped[str | None] = mapped_column(String(8))
     closes_at: Mapped[str | None] = mapped_column(String(8))
-    schedule_link: Mapped[str | None] = mapped_column(String(500))
-    attending_type: Mapped[str | None] = mapped_column(String(100))
+    schedule_link: Mapped[str | None] = mapped_column(Text)
+    attending_type: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
 
@@ -146,12 +146,12 @@ class Taxonomy(Base):
     __tablename__ = "taxonomies"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
-    uri: Mapped[str | None] = mapped_column(String(500))
-    version: Mapped[str | None] = mapped_column(String(50))
+    uri: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[str | None] = mapped_column(Text)
     terms: Mapped[list[TaxonomyTerm]] = relationship(
-        back_populates="taxonomy_record", order_by="TaxonomyTerm.position"
+        back_populates="taxonomy_record", order_by="[TaxonomyTerm.position, TaxonomyTerm.id]"
     )
 
 
@@ -159,14 +159,14 @@ class TaxonomyTerm(Base):
     __tablename__ = "taxonomy_terms"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
     parent_id: Mapped[str | None] = mapped_column(ID)
-    taxonomy: Mapped[str | None] = mapped_column(String(255))
+    taxonomy: Mapped[str | None] = mapped_column(Text)
     taxonomy_id: Mapped[str | None] = mapped_column(ID, ForeignKey("taxonomies.id"), index=True)
-    term_uri: Mapped[str | None] = mapped_column(String(500))
+    term_uri: Mapped[str | None] = mapped_column(Text)
     # A short stable code, used in the site's addresses: /support/category/<term>.
-    term: Mapped[str | None] = mapped_column(String(100), index=True)
+    term: Mapped[str | None] = mapped_column(Text, index=True)
     position: Mapped[int] = mapped_column(default=0)
     taxonomy_record: Mapped[Taxonomy | None] = relationship(back_populates="terms")
 
@@ -178,10 +178,10 @@ class Attribute(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     link_id: Mapped[str] = mapped_column(ID, index=True)
-    link_type: Mapped[str | None] = mapped_column(String(50))
+    link_type: Mapped[str | None] = mapped_column(Text)
     link_entity: Mapped[str] = mapped_column(String(30), default="service")
     taxonomy_term_id: Mapped[str] = mapped_column(ID, ForeignKey("taxonomy_terms.id"), index=True)
-    value: Mapped[str | None] = mapped_column(String(255))
+    value: Mapped[str | None] = mapped_column(Text)
     taxonomy_term: Mapped[TaxonomyTerm] = relationship()
 
 
@@ -191,9 +191,11 @@ class Language(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     service_id: Mapped[str | None] = _parent("services")
     phone_id: Mapped[str | None] = mapped_column(ID)
-    name: Mapped[str | None] = mapped_column(String(100))
-    code: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(Text)
+    code: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # The curated order of a service's languages (not part of ORUK: never in its output).
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Accessibility(Base):
@@ -203,9 +205,9 @@ class Accessibility(Base):
     location_id: Mapped[str] = _parent("locations", nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     details: Mapped[str | None] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(Text)
     # The site's controlled word: wheelchair, hearing-loop, accessible-toilet, parking.
-    accessibility: Mapped[str | None] = mapped_column(String(100))
+    accessibility: Mapped[str | None] = mapped_column(Text)
 
 
 class CostOption(Base):
@@ -213,11 +215,11 @@ class CostOption(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     service_id: Mapped[str] = _parent("services", nullable=False)
-    valid_from: Mapped[str | None] = mapped_column(String(20))
-    valid_to: Mapped[str | None] = mapped_column(String(20))
-    option: Mapped[str | None] = mapped_column(String(255))
+    valid_from: Mapped[str | None] = mapped_column(Text)
+    valid_to: Mapped[str | None] = mapped_column(Text)
+    option: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[float | None] = mapped_column(Float)
-    amount_description: Mapped[str | None] = mapped_column(String(255))
+    amount_description: Mapped[str | None] = mapped_column(Text)
 
 
 class ServiceArea(Base):
@@ -225,10 +227,10 @@ class ServiceArea(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     service_id: Mapped[str] = _parent("services", nullable=False)
-    name: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(Text)
     extent: Mapped[str | None] = mapped_column(Text)
-    extent_type: Mapped[str | None] = mapped_column(String(50))
-    uri: Mapped[str | None] = mapped_column(String(500))
+    extent_type: Mapped[str | None] = mapped_column(Text)
+    uri: Mapped[str | None] = mapped_column(Text)
 
 
 # Local additions, never part of the ORUK output.
@@ -258,7 +260,7 @@ class Translation(Base):
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[str] = mapped_column(ID, index=True)
     lang: Mapped[str] = mapped_column(String(10))
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     review_status: Mapped[str | None] = mapped_column(String(40))
     # The translation review: who approved it, when, and the English name and description's hash they checked it against.

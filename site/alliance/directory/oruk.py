@@ -281,7 +281,9 @@ def full_services(session: Session, services: list[m.Service]) -> list[dict]:
 
 
 def minimal_service(svc: m.Service) -> dict:
-    return {"id": svc.id, "last_modified": _value(svc.last_modified)}
+    """What a partner needs to know whether to fetch a service again; with the name and status the
+    standard requires of every service, so a minimal page is still a valid service_list."""
+    return {"id": svc.id, "name": svc.name, "status": svc.status, "last_modified": _value(svc.last_modified)}
 
 
 def list_services(

@@ -195,7 +195,10 @@ def test_the_same_id_twice_with_different_data_is_reported(runner, directory, tm
     path.write_text(json.dumps({"services": twice}), encoding="utf-8")
     result = runner.invoke(args=["directory", "import", str(path)])
     assert result.exit_code == 1
-    assert "  services[1], id: repeats the id given at services[0]" in result.stdout.splitlines()
+    assert (
+        "  services[1], name: differs from services[0], which has the same id (name)"
+        in result.stdout.splitlines()
+    )
 
     shared = copy.deepcopy(second)
     shared["organization"] = a_service()["organization"]

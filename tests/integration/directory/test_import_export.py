@@ -202,9 +202,16 @@ def test_a_csv_file_of_services_upserts_by_id_and_reports_rows_and_fields(seeded
     assert session.get(m.Service, "1e2d3c4b-3333-4a2b-8c3d-4e5f6a7b8c9d") is None
 
 
-def test_a_csv_file_with_unknown_columns_is_refused(seeded):
+def test_unknown_columns_in_a_csv_file_are_a_warning_and_the_rest_is_imported(seeded):
     report = run(seeded, f"{HEADER},favourite_colour\n{NEW_ID},,X,,,,active,blue\n", "services.csv")
-    assert not report.ok and "unknown columns: favourite_colour" in str(report.problems[0])
+    assert report.ok, report.lines()
+    assert [str(w) for w in report.warnings] == [
+        "services.csv: columns this directory does not keep, left out: favourite_colour"
+    ]
+    assert (
+        "  services.csv: columns this directory does not keep, left out: favourite_colour" in report.lines()
+    )
+    assert seeded.get(m.Service, NEW_ID).name == "X"
 
 
 def test_a_csv_row_pointing_at_a_missing_service_is_a_dangling_reference(seeded):

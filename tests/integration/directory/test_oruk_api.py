@@ -277,7 +277,8 @@ def test_modified_after_cuts_off_older_records(client, directory, session):
 def test_minimal_and_full_change_the_shape_of_services(client, directory):
     minimal = get_json(client, f"{API}/services?minimal=true&per_page=1000")
     assert minimal["size"] == minimal["total_items"]
-    assert all(set(item) == {"id", "last_modified"} for item in minimal["contents"])
+    assert all(set(item) == {"id", "name", "status", "last_modified"} for item in minimal["contents"])
+    check("service_list", minimal)
     # Minimal pages may be far larger than ordinary ones, so all ids come in one call.
     assert get_json(client, f"{API}/services?minimal=true&per_page=20000")["size"] == minimal["total_items"]
     get_json(client, f"{API}/services?per_page=20000", status=400)

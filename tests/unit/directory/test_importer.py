@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -95,9 +96,20 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them_and_blank_cells_left_
     assert batch.rows["phones"][0].values == {"id": "p1", "service_id": "s1", "number": "111"}
 
 
-def test_an_unknown_csv_file_name_is_refused():
-    with pytest.raises(import_batch.ImportFileError, match="unknown files: people.csv"):
+def test_csv_files_of_which_none_is_a_table_kept_here_are_refused():
+    with pytest.raises(
+        import_batch.ImportFileError, match="none of the files is a table this directory keeps"
+    ):
         import_read.read_csv_files({"people.csv": "id\n1\n"})
+
+
+def test_an_unknown_csv_table_beside_known_ones_is_a_warning_and_left_out():
+    batch = import_read.read_csv_files(
+        {"people.csv": "id\n1\n", "taxonomies.csv": "id,name,description\nt1,Needs,\n"}
+    )
+    assert [str(w) for w in batch.warnings] == ["people.csv: a table this directory does not keep: left out"]
+    assert not batch.problems
+    assert [r.values for r in batch.rows["taxonomies"]] == [{"id": "t1", "name": "Needs"}]
 
 
 def test_a_zip_of_csv_files_is_read_and_a_broken_zip_refused():
@@ -148,3 +160,66 @@ def test_a_value_of_the_wrong_kind_gets_a_readable_reason(model, name, raw, mess
 def test_a_folder_or_zip_with_no_csv_files_is_refused(tmp_path):
     with pytest.raises(import_batch.ImportFileError, match="no CSV files"):
         import_read.read_path(tmp_path)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "oruk-examples"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("organization_full.json", "organization"),
+        ("service_at_location_full.json", "service_at_location"),
+        ("service_full.json", "service"),
+        ("taxonomy.json", "taxonomy"),
+        ("taxonomy_term.json", "taxonomy_term"),
+    ],
+)
+def test_a_record_is_recognised_by_its_shape_whatever_the_file_is_called(name, kind):
+    assert import_read.shape_of(json.loads((EXAMPLES / name).read_text(encoding="utf-8"))) == kind
+
+
+@pytest.mark.parametrize(
+    ("record", "kind"),
+    [
+        ({"id": "x", "name": "Drop-in", "status": "active"}, "service"),
+        ({"id": "x", "name": "Trust", "description": "", "website": "https://example.org"}, "organization"),
+        ({"id": "x", "name": "Needs", "description": "", "version": "1"}, "taxonomy"),
+        ({"id": "x", "name": "Money", "description": "", "parent_id": "y"}, "taxonomy_term"),
+        ({"id": "x", "service_id": "s", "location_id": "l"}, "service_at_location"),
+        ({"something": "else"}, None),
+    ],
+)
+def test_the_keys_only_one_kind_of_record_has_tell_which_it_is(record, kind):
+    assert import_read.shape_of(record) == kind
+
+
+def test_a_service_nested_in_a_service_at_a_location_is_not_taken_as_whole():
+    sal = json.loads((EXAMPLES / "service_at_location_full.json").read_text(encoding="utf-8"))
+    batch = import_read.read_json(json.dumps(sal))
+    assert batch.whole_services == set()
+    assert [r.values["service_id"] for r in batch.rows["service_at_locations"]] == [sal["service"]["id"]]
+    assert [r.where for r in batch.rows["locations"]] == ["service_at_location.location"]
+
+
+def test_csv_terms_take_their_place_from_the_order_of_their_rows_within_each_taxonomy():
+    batch = import_read.read_csv_files({"taxonomy_term.csv": "id,name,taxonomy_id\nc,C,t1\na,A,t2\nb,B,t1\n"})
+    assert [(r.values["id"], r.values["position"]) for r in batch.rows["taxonomy_terms"]] == [
+        ("c", 0),
+        ("a", 0),
+        ("b", 1),
+    ]
+
+
+def test_fields_the_directory_does_not_keep_are_warnings_counted_per_field():
+    organization = json.loads((EXAMPLES / "organization_list.json").read_text(encoding="utf-8"))["contents"][
+        0
+    ]
+    organization["attributes"] = [{"id": "a1", "taxonomy_term_id": "t1"}]
+    organization["tax_status"] = "charity"
+    batch = import_read.read_json(json.dumps([organization, {**organization, "id": "o2"}]))
+    assert [str(w) for w in batch.warnings] == [
+        "organizations, attributes: not kept by this directory: left out (2 records)",
+        "organizations, tax_status: not kept by this directory: left out (2 records)",
+    ]
+    assert not batch.rows["attributes"]
