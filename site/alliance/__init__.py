@@ -87,6 +87,7 @@ def setup_blueprints(app: Flask) -> None:
         moderation_views,
         research_views,
         survey_report_views,
+        event_views,
         survey_views,
     )
     from alliance.backoffice.views import bp as backoffice_bp
@@ -95,6 +96,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.directory.api import bp as oruk_bp
     from alliance.directory.seed import seed_directory
     from alliance.directory.views import bp as directory_bp
+    from alliance.events.views import bp as events_bp
     from alliance.genetics.services import seed_genetics
     from alliance.genetics.views import bp as genetics_bp
     from alliance.pages import search as page_search
@@ -116,7 +118,16 @@ def setup_blueprints(app: Flask) -> None:
         ("surveys", seed_surveys),
     ):
         register_seeder(name, seeder)
-    for blueprint in (pages_bp, backoffice_bp, oruk_bp, directory_bp, trials_bp, genetics_bp, surveys_bp):
+    for blueprint in (
+        pages_bp,
+        backoffice_bp,
+        oruk_bp,
+        directory_bp,
+        trials_bp,
+        genetics_bp,
+        surveys_bp,
+        events_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "directory.manage",
         "research.manage",
         "surveys.manage",
+        "events.manage",
         "surveys.equality",
         "surveys.raw_text",
         "moderation",
@@ -28,7 +29,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "editor": {"content.edit"},
     "publisher": {"content.edit", "content.publish"},
     "directory_manager": {"directory.manage", "research.manage"},
-    "engagement_lead": {"surveys.manage"},
+    "engagement_lead": {"surveys.manage", "events.manage"},
     "moderator": {"moderation"},
 }
 
