@@ -27,6 +27,7 @@ SAMPLE_VALUES = {
     "fmt": "csv",
     "reference": "NOSUCHREF",
     "message_id": "999999",
+    "event_id": "999999",
 }
 SESSION_ENDING = {"backoffice.sign_out", "backoffice.sign_out_everywhere"}
 
