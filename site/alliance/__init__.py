@@ -82,12 +82,12 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.backoffice import (  # noqa: F401  (add routes)
         content_views,
         directory_views,
+        event_views,
         feedback_views,
         mail_views,
         moderation_views,
         research_views,
         survey_report_views,
-        event_views,
         survey_views,
     )
     from alliance.backoffice.views import bp as backoffice_bp
@@ -96,6 +96,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.directory.api import bp as oruk_bp
     from alliance.directory.seed import seed_directory
     from alliance.directory.views import bp as directory_bp
+    from alliance.events.seeding import seed_events
     from alliance.events.views import bp as events_bp
     from alliance.genetics.services import seed_genetics
     from alliance.genetics.views import bp as genetics_bp
@@ -116,6 +117,7 @@ def setup_blueprints(app: Flask) -> None:
         ("trials", seed_trials),
         ("genetics", seed_genetics),
         ("surveys", seed_surveys),
+        ("events", seed_events),
     ):
         register_seeder(name, seeder)
     for blueprint in (

@@ -26,14 +26,19 @@ def _event_or_404(event_id: int) -> Event:
 
 def _event_form(**kwargs) -> EventForm:
     form = EventForm(**kwargs)
-    form.interpreters.choices = [(lang.code, lang.english_name) for lang in i18n.languages() if lang.code != "en"]
+    form.interpreters.choices = [
+        (lang.code, lang.english_name) for lang in i18n.languages() if lang.code != "en"
+    ]
     return form
 
 
 @bp.get("/events")
 @auth.requires("events.manage")
 def events():
-    rows = [(event, staff.english_text(event), services.places(db.session, event.id)) for event in staff.all_events(db.session)]
+    rows = [
+        (event, staff.english_text(event), services.places(db.session, event.id))
+        for event in staff.all_events(db.session)
+    ]
     return render_template("backoffice/events.html", rows=rows, now=utcnow())
 
 
@@ -58,7 +63,9 @@ def event(event_id: int):
     if form.validate_on_submit():
         _event, changed = staff.save(db.session, found, staff.EventDetails.from_form(form.data))
         if changed:
-            accounts.audit(db.session, "events.edit", auth.current_staff(), target=str(found.id), fields=changed)
+            accounts.audit(
+                db.session, "events.edit", auth.current_staff(), target=str(found.id), fields=changed
+            )
         db.session.commit()
         flash("Changes saved." if changed else "Nothing was changed.")
         return redirect(url_for("backoffice.event", event_id=found.id), code=303)
@@ -117,7 +124,9 @@ def event_translation(event_id: int, lang: str):
         )
         accounts.audit(db.session, "events.translate", auth.current_staff(), target=f"{found.id}/{lang}")
         db.session.commit()
-        flash(f"{language.english_name} text saved. It is marked as not yet reviewed by a qualified translator.")
+        flash(
+            f"{language.english_name} text saved. It is marked as not yet reviewed by a qualified translator."
+        )
         return redirect(url_for("backoffice.event", event_id=found.id), code=303)
     return render_template(
         "backoffice/event_translation.html",
@@ -133,7 +142,9 @@ def event_translation(event_id: int, lang: str):
 def event_attendees(event_id: int):
     found = _event_or_404(event_id)
     rows = services.registrations(db.session, found.id)
-    accounts.audit(db.session, "events.attendees.view", auth.current_staff(), target=str(found.id), rows=len(rows))
+    accounts.audit(
+        db.session, "events.attendees.view", auth.current_staff(), target=str(found.id), rows=len(rows)
+    )
     db.session.commit()
     return render_template(
         "backoffice/event_attendees.html", event=found, english=staff.english_text(found), rows=rows
@@ -145,7 +156,9 @@ def event_attendees(event_id: int):
 def event_attendees_csv(event_id: int):
     found = _event_or_404(event_id)
     rows = services.registrations(db.session, found.id)
-    accounts.audit(db.session, "events.attendees.export", auth.current_staff(), target=str(found.id), rows=len(rows))
+    accounts.audit(
+        db.session, "events.attendees.export", auth.current_staff(), target=str(found.id), rows=len(rows)
+    )
     db.session.commit()
     return Response(
         services.attendees_csv(rows),

@@ -34,7 +34,9 @@ class RegisterForm(FlaskForm):
         description=_l("We will email you to confirm your place, with a link to cancel it if you need to."),
         validators=[
             DataRequired(_l("Enter your email address")),
-            Length(max=254, message=_l("Enter an email address in the correct format, like name@example.com")),
+            Length(
+                max=254, message=_l("Enter an email address in the correct format, like name@example.com")
+            ),
             EmailAddress(_l("Enter an email address in the correct format, like name@example.com")),
         ],
     )
@@ -60,18 +62,33 @@ class EventForm(FlaskForm):
     """Staff write the English text here; other languages on the translation screen."""
 
     title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=200)])
-    summary = TextAreaField("Summary", description="One or two sentences for the list of events.",
-                            validators=[DataRequired("Enter a summary"), Length(max=500)])
-    description = TextAreaField("Description", description="What will happen and who it is for.",
-                                validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField(
+        "Summary",
+        description="One or two sentences for the list of events.",
+        validators=[DataRequired("Enter a summary"), Length(max=500)],
+    )
+    description = TextAreaField(
+        "Description",
+        description="What will happen and who it is for.",
+        validators=[Optional(), Length(max=5000)],
+    )
     day = DateField("Date", validators=[InputRequired("Enter the date of the event")])
-    starts = StringField("Starts at", description="24-hour clock, UK time, like 10:30",
-                         validators=[DataRequired("Enter the start time"), _clock])
-    ends = StringField("Ends at", description="24-hour clock, UK time, like 12:00",
-                       validators=[DataRequired("Enter the end time"), _clock])
+    starts = StringField(
+        "Starts at",
+        description="24-hour clock, UK time, like 10:30",
+        validators=[DataRequired("Enter the start time"), _clock],
+    )
+    ends = StringField(
+        "Ends at",
+        description="24-hour clock, UK time, like 12:00",
+        validators=[DataRequired("Enter the end time"), _clock],
+    )
     format = RadioField(
         "How people take part",
-        choices=[(value, label) for value, label in zip(FORMATS, ("In person", "Online", "In person or online"))],
+        choices=[
+            (value, label)
+            for value, label in zip(FORMATS, ("In person", "Online", "In person or online"), strict=True)
+        ],
         validators=[DataRequired("Select how people take part")],
     )
     venue_name = StringField("Venue", validators=[Optional(), Length(max=200)])

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from alliance import hosts
 from alliance.database import utcnow
 from alliance.events import calendar, presenters
-from alliance.events.tokens import cancel_token
 from alliance.events.models import BOOKED, Event, Registration
+from alliance.events.tokens import cancel_token
 from alliance.outbox import Attachment, enqueue
 
 
@@ -43,23 +43,52 @@ def _details(event: Event, registration: Registration) -> str:
     view = presenters.view(event, registration.lang)
     lines = [view.title, f"{view.date}, {view.when}", view.format]
     if event.format != "online" and (event.venue_name or event.venue_address):
-        lines.append(", ".join(part for part in (event.venue_name, " ".join(event.venue_address.split())) if part))
+        lines.append(
+            ", ".join(part for part in (event.venue_name, " ".join(event.venue_address.split())) if part)
+        )
     if event.format != "in_person" and event.joining_details.strip():
         lines += ["", _("How to join online:"), event.joining_details.strip()]
     return "\n".join(lines)
 
 
-def _queue(session: Session, event: Event, registration: Registration, subject: str, paragraphs: list[str],
-           cancellable: bool, calendar_file: bool = True) -> None:
+def _queue(
+    session: Session,
+    event: Event,
+    registration: Registration,
+    subject: str,
+    paragraphs: list[str],
+    cancellable: bool,
+    calendar_file: bool = True,
+) -> None:
     links = _links(event, registration, cancellable)
-    body = [_("Hello %(name)s,", name=registration.name or ""), "", *paragraphs, "", _details(event, registration), ""]
+    body = [
+        _("Hello %(name)s,", name=registration.name or ""),
+        "",
+        *paragraphs,
+        "",
+        _details(event, registration),
+        "",
+    ]
     body += [_("Event details: %(link)s", link=links["event"])]
     if calendar_file:
         body += [_("Add it to your calendar: %(link)s", link=links["calendar"])]
     if "cancel" in links:
-        body += ["", _("If you cannot come, cancel your place here (no sign-in needed): %(link)s", link=links["cancel"])]
-    body += ["", _("We delete your name, email address and access needs %(days)s days after the event.",
-                   days=current_app.config["EVENT_RETENTION_DAYS"]), "", _("Cancer Alliance engagement team")]
+        body += [
+            "",
+            _(
+                "If you cannot come, cancel your place here (no sign-in needed): %(link)s",
+                link=links["cancel"],
+            ),
+        ]
+    body += [
+        "",
+        _(
+            "We delete your name, email address and access needs %(days)s days after the event.",
+            days=current_app.config["EVENT_RETENTION_DAYS"],
+        ),
+        "",
+        _("Cancer Alliance engagement team"),
+    ]
     enqueue(
         session,
         to=registration.email or "",
@@ -83,7 +112,15 @@ def send_registered(session: Session, event: Event, registration: Registration) 
                 _("Thank you for registering. The event is full, so you are on the waiting list."),
                 _("If a place comes free, we will give it to the next person on the list and email them."),
             ]
-        _queue(session, event, registration, subject, paragraphs, True, calendar_file=registration.status == BOOKED)
+        _queue(
+            session,
+            event,
+            registration,
+            subject,
+            paragraphs,
+            True,
+            calendar_file=registration.status == BOOKED,
+        )
 
 
 def send_place_offered(session: Session, event: Event, registration: Registration) -> None:

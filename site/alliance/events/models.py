@@ -40,6 +40,8 @@ class Event(Base):
     # so places are counted by one writer at a time on either engine.
     lock_version: Mapped[int] = mapped_column(default=0)
     example_data: Mapped[bool] = mapped_column(default=False)
+    # The key of an example event `flask seed` added (content/events/events.json); None for staff's own.
+    seed_key: Mapped[str | None] = mapped_column(String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     texts: Mapped[list["EventText"]] = relationship(back_populates="event", cascade="all, delete-orphan")

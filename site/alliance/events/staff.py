@@ -4,7 +4,7 @@ publish and cancel them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -108,7 +108,9 @@ def save(session: Session, event: Event | None, details: EventDetails) -> tuple[
     if event is None:
         event = Event(status=DRAFT, **values)
         event.texts.append(
-            EventText(lang="en", title=details.title, summary=details.summary, description=details.description)
+            EventText(
+                lang="en", title=details.title, summary=details.summary, description=details.description
+            )
         )
         session.add(event)
         session.flush()
@@ -134,7 +136,9 @@ def _differs(old, new) -> bool:
     return old != new
 
 
-def save_translation(session: Session, event: Event, lang: str, title: str, summary: str, description: str) -> None:
+def save_translation(
+    session: Session, event: Event, lang: str, title: str, summary: str, description: str
+) -> None:
     """Staff's text in another language: shown at once, marked as not yet reviewed by a translator."""
     text = session.scalar(select(EventText).where(EventText.event_id == event.id, EventText.lang == lang))
     if text is None:

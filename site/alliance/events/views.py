@@ -108,7 +108,9 @@ def cancel(event_id: int, token: str):
     found = _event_or_404(event_id)
     registration = services.find_registration(db.session, found.id, token)
     if registration is None:
-        return render_template("events/cancel_unknown.html", event=presenters.view(found, i18n.current().code)), 404
+        return render_template(
+            "events/cancel_unknown.html", event=presenters.view(found, i18n.current().code)
+        ), 404
     form = EmptyForm()
     if form.validate_on_submit():
         db.session.commit()

@@ -46,7 +46,12 @@ def test_an_engagement_lead_adds_an_event_in_uk_time_and_publishes_it(app, sessi
     # 10 June is in British Summer Time: 10:00 on UK clocks is 09:00 UTC.
     assert services.aware(event.starts_at) == datetime(2099, 6, 10, 9, 0, tzinfo=UTC)
     assert services.aware(event.ends_at) == datetime(2099, 6, 10, 11, 30, tzinfo=UTC)
-    assert (event.step_free, event.bsl, event.hearing_loop, event.interpreters) == (True, True, False, "ur ar")
+    assert (event.step_free, event.bsl, event.hearing_loop, event.interpreters) == (
+        True,
+        True,
+        False,
+        "ur ar",
+    )
     assert app.test_client().get(f"/en/events/{event.id}").status_code == 404
     submit(client, f"/backoffice/events/{event.id}/publish", {}, page=f"/backoffice/events/{event.id}")
     public = app.test_client().get(f"/en/events/{event.id}").get_data(as_text=True)
@@ -72,7 +77,11 @@ def test_a_translation_is_shown_to_readers_in_that_language_marked_as_not_yet_re
     response = submit(
         client,
         f"/backoffice/events/{event.id}/translations/ur",
-        {"title": "آنتوں کی اسکریننگ پر بات چیت", "summary": "ہمیں بتائیں کہ کیا مدد کرے گا۔", "description": ""},
+        {
+            "title": "آنتوں کی اسکریننگ پر بات چیت",
+            "summary": "ہمیں بتائیں کہ کیا مدد کرے گا۔",
+            "description": "",
+        },
     )
     assert response.status_code == 303
     urdu = app.test_client().get(f"/ur/events/{event.id}").get_data(as_text=True)
@@ -86,7 +95,12 @@ def test_looking_at_and_exporting_who_registered_is_audited_and_the_export_is_sa
     event = make_event(session, capacity=5)
     with app.test_request_context("/en/"):
         services.register(
-            session, event.id, name="=HYPERLINK(1)", email="p@example.org", access_needs="", lang="pl",
+            session,
+            event.id,
+            name="=HYPERLINK(1)",
+            email="p@example.org",
+            access_needs="",
+            lang="pl",
             now=datetime.now(UTC),
         )
         session.commit()
@@ -111,7 +125,12 @@ def test_cancelling_an_event_tells_everyone_registered(app, session, smtp, send_
     with app.test_request_context("/en/"):
         for n in range(2):
             services.register(
-                session, event.id, name=f"P{n}", email=f"p{n}@example.org", access_needs="", lang="en",
+                session,
+                event.id,
+                name=f"P{n}",
+                email=f"p{n}@example.org",
+                access_needs="",
+                lang="en",
                 now=datetime.now(UTC),
             )
         session.commit()

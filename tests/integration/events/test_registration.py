@@ -13,7 +13,14 @@ from sqlalchemy import select
 from alliance.events import services
 from alliance.events.models import BOOKED, WAITING, WITHDRAWN, Registration
 from tests.integration.backoffice.conftest import csrf_token
-from tests.integration.events.conftest import calendar_of, cancel_path, make_event, parsed, text_of, to_address
+from tests.integration.events.conftest import (
+    calendar_of,
+    cancel_path,
+    make_event,
+    parsed,
+    text_of,
+    to_address,
+)
 
 
 def register(client, event_id, name, email, access="", lang="en"):
@@ -32,7 +39,9 @@ def statuses(session, event_id):
     return [(row.email, row.status) for row in rows]
 
 
-def test_a_person_with_a_place_gets_an_email_with_the_event_as_a_calendar_file(app, client, session, smtp, send_mail):
+def test_a_person_with_a_place_gets_an_email_with_the_event_as_a_calendar_file(
+    app, client, session, smtp, send_mail
+):
     event = make_event(session, capacity=5)
     response = register(client, event.id, "Amira", "amira@example.org", access="Step-free access please")
     assert response.status_code == 303
@@ -101,8 +110,12 @@ def test_the_cancel_link_from_the_waiting_list_email_still_works_after_a_place_i
     register(client, event.id, "First", "first@example.org")
     register(client, event.id, "Second", "second@example.org")
     send_mail()
-    waiting_link = cancel_path(text_of(parsed(next(e for e in smtp.messages if to_address(e) == "second@example.org"))))
-    first_link = cancel_path(text_of(parsed(next(e for e in smtp.messages if to_address(e) == "first@example.org"))))
+    waiting_link = cancel_path(
+        text_of(parsed(next(e for e in smtp.messages if to_address(e) == "second@example.org")))
+    )
+    first_link = cancel_path(
+        text_of(parsed(next(e for e in smtp.messages if to_address(e) == "first@example.org")))
+    )
     html = client.get(first_link).get_data(as_text=True)
     client.post(first_link, data={"csrf_token": csrf_token(html)})
     html = client.get(waiting_link).get_data(as_text=True)
@@ -111,7 +124,9 @@ def test_the_cancel_link_from_the_waiting_list_email_still_works_after_a_place_i
     assert statuses(session, event.id)[1] == ("second@example.org", WITHDRAWN)
 
 
-def test_cancel_links_are_looked_up_within_their_event_and_a_changed_token_is_refused(app, client, session, smtp, send_mail):
+def test_cancel_links_are_looked_up_within_their_event_and_a_changed_token_is_refused(
+    app, client, session, smtp, send_mail
+):
     event = make_event(session, capacity=3)
     other = make_event(session, capacity=3, title="Another event")
     register(client, event.id, "Amira", "amira@example.org")
@@ -159,7 +174,9 @@ def test_two_nodes_asking_for_the_last_places_at_once_never_overbook(app, sessio
     assert (counts.booked, counts.waiting) == (3, 5)
 
 
-def test_a_mistake_in_the_form_is_explained_in_the_readers_language_and_keeps_what_was_typed(app, client, session):
+def test_a_mistake_in_the_form_is_explained_in_the_readers_language_and_keeps_what_was_typed(
+    app, client, session
+):
     event = make_event(session, capacity=3)
     response = register(client, event.id, "", "not-an-address", access="I use a wheelchair", lang="ur")
     html = response.get_data(as_text=True)

@@ -33,7 +33,9 @@ def reminders(session):
     return session.scalars(select(OutboxMessage).where(OutboxMessage.subject.startswith("Reminder"))).all()
 
 
-def test_a_reminder_goes_once_to_each_booked_place_at_an_event_starting_soon(app, session, runner, smtp, send_mail):
+def test_a_reminder_goes_once_to_each_booked_place_at_an_event_starting_soon(
+    app, session, runner, smtp, send_mail
+):
     soon = make_event(session, capacity=1, days_ahead=1)
     later = make_event(session, capacity=5, days_ahead=10, title="Later event")
     book(app, session, soon, 1)

@@ -38,9 +38,11 @@ def upgrade() -> None:
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.Column("lock_version", sa.Integer(), nullable=False),
         sa.Column("example_data", sa.Boolean(), nullable=False),
+        sa.Column("seed_key", sa.String(60), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
+        sa.UniqueConstraint("seed_key", name=op.f("uq_events_seed_key")),
     )
     op.create_index(op.f("ix_events_status"), "events", ["status"])
     op.create_table(
