@@ -150,6 +150,12 @@ class Config:
     # Answers in progress (not yet sent) are kept server-side this many hours after their last page.
     SURVEY_DRAFT_HOURS = int(_env("SURVEY_DRAFT_HOURS", "24"))
     TRIALS_STALE_DAYS = int(_env("TRIALS_STALE_DAYS", "180"))
+    # Events: names, email addresses and access needs of the people registered are erased this many days
+    # after the event ends (`flask retention run`); reminders go this many hours before it starts
+    # (`flask events remind`, from cron); registrations allowed per address and time.
+    EVENT_RETENTION_DAYS = int(_env("EVENT_RETENTION_DAYS", "30"))
+    EVENT_REMINDER_HOURS = int(_env("EVENT_REMINDER_HOURS", "48"))
+    EVENTS_REGISTER_LIMIT = _env("EVENTS_REGISTER_LIMIT", "5 per 10 minutes")
     TRIALS_FETCH_ENABLED = _env("TRIALS_FETCH_ENABLED") == "1"
     TRIALS_API_URL = _env("TRIALS_API_URL", "https://clinicaltrials.gov/api/v2/studies")
     TRIALS_FETCH_CONDITION = _env("TRIALS_FETCH_CONDITION", "cancer")

@@ -82,6 +82,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.backoffice import (  # noqa: F401  (add routes)
         content_views,
         directory_views,
+        event_views,
         feedback_views,
         mail_views,
         moderation_views,
@@ -97,6 +98,8 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.directory.api import bp as oruk_bp
     from alliance.directory.seed import seed_directory
     from alliance.directory.views import bp as directory_bp
+    from alliance.events.seeding import seed_events
+    from alliance.events.views import bp as events_bp
     from alliance.genetics import search as genetics_search
     from alliance.genetics.services import seed_genetics
     from alliance.genetics.views import bp as genetics_bp
@@ -122,9 +125,19 @@ def setup_blueprints(app: Flask) -> None:
         ("genetics", seed_genetics),
         ("surveys", seed_surveys),
         ("interface-string reviews", seed_reviews),
+        ("events", seed_events),
     ):
         register_seeder(name, seeder)
-    for blueprint in (pages_bp, backoffice_bp, oruk_bp, directory_bp, trials_bp, genetics_bp, surveys_bp):
+    for blueprint in (
+        pages_bp,
+        backoffice_bp,
+        oruk_bp,
+        directory_bp,
+        trials_bp,
+        genetics_bp,
+        surveys_bp,
+        events_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

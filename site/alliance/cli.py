@@ -226,6 +226,7 @@ def assets_build() -> None:
 
 def init_app(app: Flask) -> None:
     from alliance.directory.cli import directory_cli
+    from alliance.events.cli import events_cli
     from alliance.outbox.cli import mail_cli
     from alliance.pages.cli import pages_cli
     from alliance.surveys.cli import retention_cli
@@ -244,6 +245,7 @@ def init_app(app: Flask) -> None:
         retention_cli,
         mail_cli,
         translations_cli,
+        events_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(seed)

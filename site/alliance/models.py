@@ -27,6 +27,7 @@ from alliance.directory.models import (  # noqa: F401
     TaxonomyTerm,
     Translation,
 )
+from alliance.events.models import Event, EventText, Registration  # noqa: F401
 from alliance.genetics.models import GeneticsPageReview, GeneticsService, GeneticTest  # noqa: F401
 from alliance.outbox.models import OutboxMessage  # noqa: F401
 from alliance.pages.models import Page, PageLocale, PageRevision  # noqa: F401

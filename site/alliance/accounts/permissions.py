@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "directory.manage",
         "research.manage",
         "surveys.manage",
+        "events.manage",
         "surveys.equality",
         "surveys.raw_text",
         "moderation",
@@ -44,7 +45,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "editor": {"content.edit"},
     "publisher": {"content.edit", "content.publish", "translations.review"},
     "directory_manager": {"directory.manage", "research.manage"},
-    "engagement_lead": {"surveys.manage"},
+    "engagement_lead": {"surveys.manage", "events.manage"},
     "moderator": {"moderation"},
     "translation_reviewer": {"translations.review"},
 }

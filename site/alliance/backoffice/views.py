@@ -64,6 +64,7 @@ MENU = [
     ("backoffice.directory_list", "Directory", "directory.manage"),
     ("backoffice.research", "Research", "research.manage"),
     ("backoffice.surveys", "Surveys", "surveys.manage"),
+    ("backoffice.events", "Events", "events.manage"),
     ("backoffice.moderation", "Moderation", "moderation"),
     ("backoffice.users", "Staff accounts", "users.manage"),
     ("backoffice.mail_outbox", "Outgoing mail", "mail.manage"),

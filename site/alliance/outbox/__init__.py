@@ -6,5 +6,6 @@ caller commits; if the transaction rolls back, the message goes with it.
 """
 
 from alliance.outbox.services import enqueue, register_composer
+from alliance.outbox.transports import Attachment
 
-__all__ = ["enqueue", "register_composer"]
+__all__ = ["Attachment", "enqueue", "register_composer"]

@@ -35,6 +35,10 @@ class OutboxMessage(Base):
     # back-office never shows it.
     body: Mapped[str] = mapped_column(Text)
     sensitive: Mapped[bool] = mapped_column(default=False)
+    # JSON: extra headers, e.g. {"List-Unsubscribe": "<https://...>"}; only names in EXTRA_HEADERS.
+    headers: Mapped[str] = mapped_column(Text, default="{}")
+    # JSON list of {"filename", "content_type", "text"}: small text attachments such as an iCalendar file.
+    attachments: Mapped[str] = mapped_column(Text, default="[]")
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

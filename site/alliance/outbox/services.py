@@ -10,10 +10,11 @@ due again (at least once, rather than lost).
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -21,13 +22,25 @@ from sqlalchemy.orm import Session
 
 from alliance.database import utcnow
 from alliance.outbox.models import DISCARDED, DROPPED, FAILED, PENDING, SENDING, SENT, OutboxMessage
-from alliance.outbox.transports import DeliveryError, Outgoing, Transport
+from alliance.outbox.transports import Attachment, DeliveryError, Outgoing, Transport
 
 MAX_ERROR_LENGTH = 1000
+# The headers a caller may add: what a list message needs (RFC 2369, RFC 8058), nothing that could
+# change who the message is from or to.
+EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id")
+MAX_ATTACHMENT_CHARACTERS = 100_000
 
 
 def enqueue(
-    session: Session, *, to: str, subject: str, body: str, kind: str, sensitive: bool = False
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    sensitive: bool = False,
+    headers: Mapping[str, str] | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> None:
     """Add an email to the outbox in the caller's transaction; `flask mail send` delivers it after commit.
 
@@ -36,14 +49,49 @@ def enqueue(
     Notify template). sensitive: a security message (a sign-in or reset link): its body is never
     shown in the back-office and is emptied once the message is sent or discarded.
 
-    Raises ValueError for an address or subject that cannot be sent (no "@", or a line break).
+    headers: list headers (only EXTRA_HEADERS). attachments: small text files (an iCalendar invitation).
+
+    Raises ValueError for an address or subject that cannot be sent (no "@", or a line break), or a
+    header or attachment that is not allowed.
     """
     to = to.strip()
     if "@" not in to or len(to) > 254 or any(c in to for c in "\r\n,;"):
         raise ValueError(f"Not one email address: {to!r}")
     if "\r" in subject or "\n" in subject or len(subject) > 300:
         raise ValueError("A subject is one line of at most 300 characters")
-    session.add(OutboxMessage(kind=kind, to_address=to, subject=subject, body=body, sensitive=sensitive))
+    headers = dict(headers or {})
+    for name, value in headers.items():
+        if name not in EXTRA_HEADERS or "\r" in value or "\n" in value:
+            raise ValueError(f"Header not allowed: {name!r}")
+    for attachment in attachments or []:
+        if "/" not in attachment.content_type or len(attachment.text) > MAX_ATTACHMENT_CHARACTERS:
+            raise ValueError(f"Attachment not allowed: {attachment.filename!r}")
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,80}", attachment.filename):
+            raise ValueError(f"Attachment name not allowed: {attachment.filename!r}")
+    session.add(
+        OutboxMessage(
+            kind=kind,
+            to_address=to,
+            subject=subject,
+            body=body,
+            sensitive=sensitive,
+            headers=json.dumps(headers),
+            attachments=json.dumps([asdict(attachment) for attachment in attachments or []]),
+        )
+    )
+
+
+def _outgoing(row: OutboxMessage) -> Outgoing:
+    headers = json.loads(row.headers or "{}")
+    return Outgoing(
+        row.id,
+        row.kind,
+        row.to_address,
+        row.subject,
+        row.body,
+        headers=tuple((name, value) for name, value in headers.items() if name in EXTRA_HEADERS),
+        attachments=tuple(Attachment(**item) for item in json.loads(row.attachments or "[]")),
+    )
 
 
 # A composer writes a message of its kind when the sender first claims it, in the sender's own
@@ -128,7 +176,7 @@ def _claim(session: Session, message_id: int, now: datetime, policy: Policy) -> 
         return None
     # populate_existing: the session may hold this row from before the claim (expire_on_commit is off).
     row = session.get_one(OutboxMessage, message_id, populate_existing=True)
-    return Outgoing(row.id, row.kind, row.to_address, row.subject, row.body), token
+    return _outgoing(row), token
 
 
 def _compose(session: Session, message_id: int, config: Mapping) -> Outgoing | None:
@@ -138,7 +186,7 @@ def _compose(session: Session, message_id: int, config: Mapping) -> Outgoing | N
         session.rollback()
         return None
     session.commit()
-    return Outgoing(row.id, row.kind, row.to_address, row.subject, row.body)
+    return _outgoing(row)
 
 
 def _finish(session: Session, message_id: int, token: str, **values) -> None:

@@ -15,12 +15,21 @@ TRANSPORTS = ("smtp", "notify")
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "text/calendar", ...: text attachments only
+    text: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     id: int
     kind: str
     to: str
     subject: str
     body: str
+    headers: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
 
 class DeliveryError(Exception):
@@ -47,7 +56,17 @@ class SmtpTransport:
         email["From"] = self.sender
         email["To"] = message.to
         email["Subject"] = message.subject
+        for name, value in message.headers:
+            email[name] = value
         email.set_content(message.body)
+        for attachment in message.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            email.add_attachment(
+                attachment.text.encode("utf-8"),
+                maintype=maintype,
+                subtype=subtype,
+                filename=attachment.filename,
+            )
         try:
             with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
                 if self.starttls:
@@ -76,6 +95,9 @@ def _reply(what: str, code: int, reply: bytes | str) -> str:
 
 class NotifyTransport:
     """Sends through GOV.UK Notify with a template whose personalisation is ((subject)) and ((body)).
+
+    Notify takes no attachments or headers of ours: a message with an attachment carries a link to the
+    same file on the site in its body (the caller's job), so nothing is lost.
 
     `templates` maps a message kind to its own template id; other kinds use `default_template`.
     """

@@ -28,6 +28,7 @@ SAMPLE_VALUES = {
     "reference": "NOSUCHREF",
     "message_id": "999999",
     "key": "0000000000000000",
+    "event_id": "999999",
 }
 SESSION_ENDING = {"backoffice.sign_out", "backoffice.sign_out_everywhere"}
 
