@@ -83,27 +83,41 @@ class _Or(wq.Or):
 
 
 def _alternative(
-    phrase: tuple[str, ...], fields: dict[str, float], field_analyzer: Analyzer
+    phrase: tuple[str, ...],
+    fields: dict[str, float],
+    field_analyzer: Analyzer,
+    analyzers: dict[str, Analyzer] | None = None,
 ) -> wq.Query | None:
-    terms = [token.text for token in field_analyzer(" ".join(phrase))]
-    if not terms:
-        return None
+    if not [token.text for token in field_analyzer(" ".join(phrase))]:
+        return None  # only stop words: left out, as for every field
     per_field = []
     for name, boost in fields.items():
+        analyzer = (analyzers or {}).get(name, field_analyzer)
+        terms = [token.text for token in analyzer(" ".join(phrase))]
+        if not terms:
+            continue
         if len(terms) == 1:
             per_field.append(wq.Term(name, terms[0], boost=boost))
         else:
             per_field.append(wq.Phrase(name, terms, boost=boost))
-    return _Or(per_field)
+    return _Or(per_field) if per_field else None
 
 
 def build_query(
-    text: str, fields: dict[str, float], field_analyzer: Analyzer, groups: list, match_all: bool = True
+    text: str,
+    fields: dict[str, float],
+    field_analyzer: Analyzer,
+    groups: list,
+    match_all: bool = True,
+    analyzers: dict[str, Analyzer] | None = None,
 ) -> wq.Query | None:
-    """A query over `fields` (name: boost) where every word (or synonym) must match, or any with match_all=False."""
+    """A query over `fields` (name: boost) where every word (or synonym) must match, or any with
+    match_all=False. `analyzers` names the fields indexed with another analyzer than `field_analyzer`."""
     units = []
     for unit in _units(words(text), groups):
-        alternatives = [q for q in (_alternative(p, fields, field_analyzer) for p in unit) if q is not None]
+        alternatives = [
+            q for q in (_alternative(p, fields, field_analyzer, analyzers) for p in unit) if q is not None
+        ]
         if alternatives:
             units.append(_Or(alternatives))
     if not units:
