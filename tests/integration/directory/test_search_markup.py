@@ -60,6 +60,7 @@ def test_the_needs_checkboxes_sit_in_a_fieldset_with_a_legend(client, directory)
     assert [(box.get("id"), box.get("value")) for box in boxes] == [
         ("needs", "free"),
         ("needs-2", "wheelchair"),
+        ("needs-3", "open"),
     ]
 
 
