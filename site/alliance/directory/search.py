@@ -355,7 +355,7 @@ def _text_matches(ix, cat: Catalogue, query_text: str, groups: list, lang: str =
             text.analyzer("en"),
             groups,
             match_all=match_all,
-            analyzers={"translated": text.analyzer(None)},
+            analyzers={"translated": text.query_analyzer_for_any_language()},
         )
         if query is None:
             break

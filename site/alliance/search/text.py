@@ -8,7 +8,15 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import query as wq
-from whoosh.analysis import Analyzer, LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import (
+    STOP_WORDS,
+    Analyzer,
+    Filter,
+    LanguageAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+)
 from whoosh.lang import has_stemmer
 
 # Words, or single CJK characters (Chinese has no spaces between words).
@@ -21,6 +29,22 @@ def analyzer(stemmer: str | None) -> Analyzer:
     if stemmer and has_stemmer(stemmer):
         return LanguageAnalyzer(stemmer, expression=TOKEN_PATTERN)
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+
+
+class _QueryNoise(Filter):
+    """Leaves out English stop words and single Latin letters, but keeps single letters of other
+    scripts: a Chinese character, or a Bengali syllable the tokenizer split at a vowel sign."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.text in STOP_WORDS or (len(token.text) == 1 and token.text.isascii()):
+                continue
+            yield token
+
+
+def query_analyzer_for_any_language() -> Analyzer:
+    """Reads a query against a field indexed with analyzer(None), in whatever language it is typed."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | _QueryNoise()
 
 
 def spelling_analyzer() -> Analyzer:
@@ -88,8 +112,6 @@ def _alternative(
     field_analyzer: Analyzer,
     analyzers: dict[str, Analyzer] | None = None,
 ) -> wq.Query | None:
-    if not [token.text for token in field_analyzer(" ".join(phrase))]:
-        return None  # only stop words: left out, as for every field
     per_field = []
     for name, boost in fields.items():
         analyzer = (analyzers or {}).get(name, field_analyzer)
