@@ -288,7 +288,11 @@ def directory_service_translation(service_id: str, lang: str):
         return redirect(url_for("backoffice.directory_service", service_id=service_id), code=303)
     status = 400 if form.errors else 200
     return render_template(
-        "backoffice/directory_translation.html", form=form, service=service, language=language, existing=existing
+        "backoffice/directory_translation.html",
+        form=form,
+        service=service,
+        language=language,
+        existing=existing,
     ), status
 
 

@@ -107,7 +107,9 @@ def _documents(session: Session):
         links.setdefault(link_id, set()).add(term_id)
     translations: dict[str, dict] = {}
     term_labels: dict[str, list[str]] = {}
-    for row in session.scalars(select(m.Translation).where(m.Translation.entity.in_(("service", "taxonomy_term")))):
+    for row in session.scalars(
+        select(m.Translation).where(m.Translation.entity.in_(("service", "taxonomy_term")))
+    ):
         if row.entity == "taxonomy_term":
             term_labels.setdefault(row.entity_id, []).append(row.name)
             continue
@@ -429,7 +431,9 @@ def search(
         base = _mask_of(ranked_text, size)
     distances = cat.distances_from(place) if place else None
     if distances is not None and within:
-        near = _mask_of((d for d, miles in enumerate(distances) if miles is not None and miles <= within), size)
+        near = _mask_of(
+            (d for d, miles in enumerate(distances) if miles is not None and miles <= within), size
+        )
         base &= near | cat.remote
     masks = {**cat.masks, "open": {"yes": cat.open_at(now or schedules.now_local())}}
     chosen = filters.chosen()

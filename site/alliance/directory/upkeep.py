@@ -455,11 +455,15 @@ REVIEWED = "reviewed"
 
 def service_translations(session: Session, service_id: str) -> dict[str, m.Translation]:
     """lang -> the service's translation into it."""
-    query = select(m.Translation).where(m.Translation.entity == "service", m.Translation.entity_id == service_id)
+    query = select(m.Translation).where(
+        m.Translation.entity == "service", m.Translation.entity_id == service_id
+    )
     return {row.lang: row for row in session.scalars(query)}
 
 
-def save_translation(session: Session, service_id: str, lang: str, name: str, description: str) -> m.Translation:
+def save_translation(
+    session: Session, service_id: str, lang: str, name: str, description: str
+) -> m.Translation:
     """Write a service's name and description in `lang`. Every save waits for a translator's review,
     however it stood before, and the public search reads it on its next request. The caller commits."""
     if session.get(m.Service, service_id) is None:

@@ -36,7 +36,9 @@ def translation(session, service_id: str, lang: str) -> m.Translation | None:
     session.expire_all()
     return session.scalars(
         select(m.Translation).where(
-            m.Translation.entity == "service", m.Translation.entity_id == service_id, m.Translation.lang == lang
+            m.Translation.entity == "service",
+            m.Translation.entity_id == service_id,
+            m.Translation.lang == lang,
         )
     ).one_or_none()
 
@@ -79,7 +81,9 @@ def test_saving_a_polish_translation_marks_it_for_review_audits_it_and_shows_it_
 def test_editing_a_reviewed_translation_sends_it_back_for_review(manager, directory):
     service = service_named(directory, DONCASTER_GROUP)
     directory.add(
-        m.Translation(entity="service", entity_id=service.id, lang="ur", name="پرانا نام", review_status="reviewed")
+        m.Translation(
+            entity="service", entity_id=service.id, lang="ur", name="پرانا نام", review_status="reviewed"
+        )
     )
     directory.commit()
     form = manager.get(f"/backoffice/directory/services/{service.id}/translations/ur").get_data(as_text=True)
@@ -90,7 +94,10 @@ def test_editing_a_reviewed_translation_sends_it_back_for_review(manager, direct
         {"name": "ڈونکاسٹر کینسر سپورٹ گروپ (مثال)", "description": ""},
     )
     saved = translation(directory, service.id, "ur")
-    assert (saved.name, saved.review_status) == ("ڈونکاسٹر کینسر سپورٹ گروپ (مثال)", "awaiting-translator-review")
+    assert (saved.name, saved.review_status) == (
+        "ڈونکاسٹر کینسر سپورٹ گروپ (مثال)",
+        "awaiting-translator-review",
+    )
 
 
 def test_an_empty_name_is_refused_with_a_message_and_keeps_what_was_typed(manager, directory):

@@ -25,16 +25,14 @@ SERVICES = json.loads((ROOT / "content" / "directory" / "services.json").read_te
 ]
 TERMS = [
     term
-    for taxonomy in json.loads((ROOT / "content" / "directory" / "taxonomy.json").read_text(encoding="utf-8"))[
-        "taxonomies"
-    ]
+    for taxonomy in json.loads(
+        (ROOT / "content" / "directory" / "taxonomy.json").read_text(encoding="utf-8")
+    )["taxonomies"]
     for term in taxonomy["taxonomy_terms"]
 ]
 CENTROIDS = ROOT / "content" / "directory" / "outcode-centroids.csv"
 REMOTE_LOCALITIES = ("national", "online-phone")
-PHONE_OR_ONLINE = {
-    term["id"] for term in TERMS if term.get("term") in ("phone", "online")
-}
+PHONE_OR_ONLINE = {term["id"] for term in TERMS if term.get("term") in ("phone", "online")}
 
 
 @pytest.fixture
@@ -84,9 +82,7 @@ def test_a_postcode_puts_the_nearest_service_first_without_choosing_an_order(cli
     html = client.get("/en/support?postcode=S5").get_data(as_text=True)
     miles = shown_miles(html)
     assert len(miles) == 10 and miles == sorted(miles)
-    nearest = min(
-        (s for s in SERVICES if miles_from("S5", s) is not None), key=lambda s: miles_from("S5", s)
-    )
+    nearest = min((s for s in SERVICES if miles_from("S5", s) is not None), key=lambda s: miles_from("S5", s))
     assert result_names(html)[0] == nearest["name"]
     assert '<option value="distance" selected>Nearest first</option>' in html
 
@@ -103,7 +99,9 @@ def test_in_urdu_the_nearest_urdu_speaking_group_near_s5_comes_first_with_its_di
 
 def test_choosing_nearest_first_or_best_match_is_still_possible(client, directory):
     nearest = result_names(client.get("/en/support?q=support&postcode=S70").get_data(as_text=True))
-    best = result_names(client.get("/en/support?q=support&postcode=S70&sort=relevance").get_data(as_text=True))
+    best = result_names(
+        client.get("/en/support?q=support&postcode=S70&sort=relevance").get_data(as_text=True)
+    )
     assert sorted(nearest) != nearest or nearest != best
     assert set(nearest) | set(best)
 
@@ -132,12 +130,13 @@ def test_a_place_name_measures_from_that_place_like_its_postcode_district(client
 @pytest.mark.parametrize("code", ["ur", "pl", "ar", "bn", "pa", "zh"])
 def test_a_place_name_typed_in_any_offered_language_is_found(app, client, directory, code):
     language = i18n.REGISTRY[code]
-    with app.test_request_context():
-        with force_locale(language.babel):
-            sheffield = gettext("Sheffield")
+    with app.test_request_context(), force_locale(language.babel):
+        sheffield = gettext("Sheffield")
     html = client.get(f"/{code}/support", query_string={"postcode": sheffield}).get_data(as_text=True)
     assert "nhsuk-error-summary" not in html
-    assert result_names(html) == result_names(client.get(f"/{code}/support?postcode=S1").get_data(as_text=True))
+    assert result_names(html) == result_names(
+        client.get(f"/{code}/support?postcode=S1").get_data(as_text=True)
+    )
 
 
 def test_every_configured_place_resolves_to_a_known_district(app):
@@ -212,7 +211,11 @@ def test_open_now_on_a_tuesday_morning_adds_the_weekday_and_monthly_services_ope
     # 8 December 2026 is the second Tuesday of the month: the monthly support groups meet 10:30 to 12:30.
     results = run(app, directory, Filters(open=True), datetime(2026, 12, 8, 11, 0))
     names = every_name(results)
-    assert {"Macmillan Support Line", "Carers' Phone Line (example)", "Barnsley Cancer Support Group (example)"} <= names
+    assert {
+        "Macmillan Support Line",
+        "Carers' Phone Line (example)",
+        "Barnsley Cancer Support Group (example)",
+    } <= names
     assert results.total == len(names) or results.local_total > 10
     closed = run(app, directory, Filters(open=True), datetime(2026, 12, 15, 11, 0))  # third Tuesday
     assert "Barnsley Cancer Support Group (example)" not in every_name(closed)
@@ -252,9 +255,7 @@ def test_every_categorys_translated_name_finds_every_service_in_it(app, director
             continue
         members = category_members(term)
         with app.test_request_context():
-            results = search.search(
-                directory, app.config["SEARCH_INDEX_DIR"], label, Filters(), lang=lang
-            )
+            results = search.search(directory, app.config["SEARCH_INDEX_DIR"], label, Filters(), lang=lang)
         found = results.facets[dimension_of(term["term"])].get(term["term"], 0)
         assert found == len(members), (lang, term["term"], label, found, len(members))
         checked += 1

@@ -41,7 +41,9 @@ def test_an_overnight_range_runs_past_midnight_into_the_next_day(moment, expecte
 
 
 def test_a_round_the_clock_service_is_open_in_the_last_minute_of_the_day():
-    assert open_at([weekly("MO,TU,WE,TH,FR,SA,SU", "00:00:00", "23:59:59")], datetime(2026, 12, 7, 23, 59, 30))
+    assert open_at(
+        [weekly("MO,TU,WE,TH,FR,SA,SU", "00:00:00", "23:59:59")], datetime(2026, 12, 7, 23, 59, 30)
+    )
 
 
 def test_a_schedule_without_hours_or_outside_its_valid_dates_never_counts_as_open():
