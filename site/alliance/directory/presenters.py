@@ -304,10 +304,14 @@ def distance_items(within: int | None) -> list[dict]:
     return items
 
 
-def sort_items(sort: str, has_place: bool = True) -> list[dict]:
-    """The orders on offer; nearest first comes first, and is the default, once there is a place."""
-    order = ("distance", "relevance") if has_place else ("relevance", "distance")
-    return [{"value": k, "text": str(SORTS[k]), "selected": k == sort} for k in order]
+def sort_items(chosen: str, has_place: bool) -> list[dict]:
+    """The orders on offer. The default (nearest first with a place, best match without) has the value
+    "", so a search that adds a postcode from a page without one still comes back nearest first."""
+    default, other = ("distance", "relevance") if has_place else ("relevance", "distance")
+    return [
+        {"value": "", "text": str(SORTS[default]), "selected": chosen in ("", default)},
+        {"value": other, "text": str(SORTS[other]), "selected": chosen == other},
+    ]
 
 
 def page_links(results: Results | None, args: dict) -> dict:

@@ -86,7 +86,7 @@ def _search_page(template: str, asked: forms.SearchRequest, choices: _Choices, *
         filters=presenters.filter_view(results, chosen, categories, languages),
         needs=presenters.checkbox_view(results, chosen),
         distances=presenters.distance_items(asked.within),
-        sorts=presenters.sort_items(results.sort, bool(results.place)),
+        sorts=presenters.sort_items(asked.sort, bool(results.place)),
         paging=presenters.page_links(results, args),
         suggestion_href=(
             url_for("directory.search", **{**args, "q": results.suggestion}) if results.suggestion else None

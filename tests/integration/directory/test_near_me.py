@@ -84,7 +84,7 @@ def test_a_postcode_puts_the_nearest_service_first_without_choosing_an_order(cli
     assert len(miles) == 10 and miles == sorted(miles)
     nearest = min((s for s in SERVICES if miles_from("S5", s) is not None), key=lambda s: miles_from("S5", s))
     assert result_names(html)[0] == nearest["name"]
-    assert '<option value="distance" selected>Nearest first</option>' in html
+    assert '<option value="" selected>Nearest first</option>' in html
 
 
 def test_in_urdu_the_nearest_urdu_speaking_group_near_s5_comes_first_with_its_distance(client, directory):
