@@ -382,6 +382,9 @@ def service_view(session, service, lang: str) -> dict:
     from alliance.directory import services
 
     name, description, own = localised_service(session, service, lang)
+    translated = (
+        services.translations(session, "service", lang, [service.id]).get(service.id) if own else None
+    )
     terms = services.service_terms(session, service.id)
     term_names = services.term_translations(session, lang)
     delivery, audience, kinds = [], [], []
@@ -420,6 +423,7 @@ def service_view(session, service, lang: str) -> dict:
         "name": name,
         "description": description,
         "own_language": own,
+        "unreviewed": bool(translated and translated.review_status != "reviewed"),
         "organization": service.organization,
         "website": web_address(service.url),
         "website_text": link_text(service.url),

@@ -74,6 +74,7 @@ def test_saving_a_polish_translation_marks_it_for_review_audits_it_and_shows_it_
     assert "directory.translation.update" in list(directory.scalars(select(AuditEvent.action)))
     page = client.get(f"/pl/support/services/{service.id}").get_data(as_text=True)
     assert "Grupa wsparcia dla osób z rakiem w Doncaster (przykład)" in page
+    assert "To tłumaczenie nie zostało jeszcze sprawdzone przez wykwalifikowanego tłumacza." in page
     found = client.get("/pl/support", query_string={"q": "Przyjazna grupa"}).get_data(as_text=True)
     assert "Grupa wsparcia dla osób z rakiem w Doncaster (przykład)" in found
 
