@@ -365,8 +365,12 @@ def _text_matches(ix, cat: Catalogue, query_text: str, groups: list, lang: str =
         if ranked:
             any_word = not match_all
             break
-    # Only words missing from the index are looked at, so asking every time costs little.
-    found = TextMatch(ranked, any_word, text.suggest(searcher, "spell", query_text))
+    # Only words missing from the index are looked at, so asking every time costs little. A word found
+    # among the names in other languages ("grupy", a category's Polish name) is no misspelling.
+    reader = searcher.reader()
+    unknown = [w for w in text.words(query_text) if not reader.frequency("translated", w)]
+    suggestion = text.suggest(searcher, "spell", query_text) if unknown else None
+    found = TextMatch(ranked, any_word, suggestion)
     with cat.lock:
         cat.texts[key] = found
         while len(cat.texts) > 256:

@@ -267,3 +267,9 @@ def test_a_translated_category_name_searched_on_the_site_finds_its_services(clie
     helplines = next(term for term in TERMS if term["term"] == "helplines")
     assert found_count(html) >= len(category_members(helplines)) > 0
     assert "Samaritans" in remote_names(html)
+
+
+def test_a_category_name_in_polish_is_not_taken_for_a_misspelling(client, directory):
+    html = client.get("/pl/support", query_string={"q": "Grupy wsparcia"}).get_data(as_text=True)
+    assert found_count(html) == 6
+    assert "app-suggestion" not in html
