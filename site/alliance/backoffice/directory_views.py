@@ -291,7 +291,7 @@ def directory_service_translation(service_id: str, lang: str):
         "backoffice/directory_translation.html",
         form=form,
         service=service,
-        language=language,
+        target=language,
         existing=existing,
     ), status
 

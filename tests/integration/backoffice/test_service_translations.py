@@ -89,6 +89,7 @@ def test_editing_a_reviewed_translation_sends_it_back_for_review(manager, direct
     directory.commit()
     form = manager.get(f"/backoffice/directory/services/{service.id}/translations/ur").get_data(as_text=True)
     assert "پرانا نام" in form and 'lang="ur"' in form and 'dir="rtl"' in form
+    assert '<html lang="en" dir="ltr">' in form  # the back-office itself stays in English
     submit(
         manager,
         f"/backoffice/directory/services/{service.id}/translations/ur",
