@@ -72,6 +72,23 @@ class Config:
             "ALLIANCE_LOCALITIES", "Barnsley,Bassetlaw,Doncaster,Rotherham,Sheffield,North Derbyshire"
         ).split(",")
     ]
+    # Place names a reader may type instead of a postcode, each measured from the centre of a postcode
+    # district (content/directory/outcode-centroids.csv): the localities and the main towns. The
+    # names are matched in English and in every offered language (translated in the catalogues).
+    PLACES = {
+        name.strip(): district.strip().upper()
+        for name, _sep, district in (
+            item.partition(":")
+            for item in _env(
+                "ALLIANCE_PLACES",
+                "Barnsley:S70,Bassetlaw:S80,Doncaster:DN1,Rotherham:S60,Sheffield:S1,North Derbyshire:S40,"
+                "Worksop:S80,Retford:DN22,Chesterfield:S40,Mexborough:S64,Wath upon Dearne:S63,"
+                "Penistone:S36,Bolsover:S44,Dronfield:S18,Maltby:S66,Thorne:DN8,Dinnington:S25,"
+                "Conisbrough:DN12,Clay Cross:S45,Staveley:S43,Harworth:DN11,Wombwell:S73",
+            ).split(",")
+        )
+        if name.strip() and district.strip()
+    }
     # Language codes offered, in the order the switcher shows them; see alliance/i18n.py.
     LANGUAGES = [
         code.strip() for code in _env("ALLIANCE_LANGUAGES", "en,ar,bn,ckb,pl,pa,ro,sk,so,zh,ur").split(",")

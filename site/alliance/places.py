@@ -26,6 +26,7 @@ class Place:
     outcode: str
     latitude: float
     longitude: float
+    name: str = ""  # the place name typed, in English, when it was a place rather than a postcode
 
 
 class PostcodeError(ValueError):
@@ -70,3 +71,23 @@ def miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def place_key(text: str) -> str:
+    """A typed place name made comparable: case, accents kept, spaces, hyphens and dots folded."""
+    return " ".join(re.sub(r"[\s\-.,'’]+", " ", text).casefold().split())
+
+
+def find(text: str, table_path: Path, names: dict[str, tuple[str, str]]) -> Place:
+    """A place name (`names`: place_key -> (English name, postcode district)) or else a postcode.
+
+    Raises PostcodeError("format") when it is neither, PostcodeError("unknown") for a district with
+    no known centre."""
+    named = names.get(place_key(text))
+    if named is not None:
+        name, district = named
+        found = _table(str(table_path)).get(district)
+        if found is None:
+            raise PostcodeError("unknown")
+        return Place(district, *found, name=name)
+    return locate(text, table_path)

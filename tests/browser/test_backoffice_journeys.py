@@ -175,6 +175,8 @@ SEEDED_SERVICE = "22a45d33-86d7-5748-b926-b886aefb4946"
         "/backoffice/directory/services/new",
         f"/backoffice/directory/services/{SEEDED_SERVICE}",
         f"/backoffice/directory/services/{SEEDED_SERVICE}/edit",
+        f"/backoffice/directory/services/{SEEDED_SERVICE}/translations/ur",
+        f"/backoffice/directory/services/{SEEDED_SERVICE}/translations/pl",
         "/backoffice/directory/organisations/2be6a179-0b52-5762-bbb4-f663ceaf4b9f",
         "/backoffice/research",
         "/backoffice/research?stale=1",

@@ -130,3 +130,17 @@ class OrganizationForm(FlaskForm):
     description = TextAreaField("About the organisation", validators=[Optional(), Length(max=4000)])
     website = website_field("https://www.example.org")
     email = email_field()
+
+
+class ServiceTranslationForm(FlaskForm):
+    """A service's name and description in one other language."""
+
+    name = StringField(
+        "Service name in this language",
+        validators=[DataRequired("Enter the service's name in this language"), Length(max=255)],
+    )
+    description = TextAreaField(
+        "What the service offers, in this language",
+        description="Translate the English description in full, including any note that it is example data.",
+        validators=[Optional(), Length(max=4000)],
+    )

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from alliance import localities
+from alliance import i18n, localities
 from alliance.accounts import services as accounts
 from alliance.backoffice import auth
-from alliance.backoffice.directory_forms import OrganizationForm, ServiceForm
+from alliance.backoffice.directory_forms import OrganizationForm, ServiceForm, ServiceTranslationForm
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
 from alliance.directory import export, import_batch, import_read, import_write, upkeep
@@ -64,6 +64,8 @@ def directory_service(service_id: str):
     return render_template(
         "backoffice/directory_service.html",
         service=service,
+        translations=upkeep.service_translations(db.session, service_id),
+        languages=[lang for lang in i18n.languages() if lang.code != i18n.DEFAULT],
         reports=upkeep.reports_for(db.session, service_id),
         statuses=upkeep.STATUSES,
         form=EmptyForm(),
@@ -253,6 +255,46 @@ def directory_service_edit(service_id: str):
         return redirect(url_for("backoffice.directory_service", service_id=service_id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("backoffice/directory_edit.html", form=form, service=service), status
+
+
+def _translation_language_or_404(lang: str) -> i18n.Language:
+    language = i18n.get(lang)
+    if language is None or language.code == i18n.DEFAULT:
+        abort(404)
+    return language
+
+
+@bp.route("/directory/services/<service_id>/translations/<lang>", methods=["GET", "POST"])
+@auth.requires("directory.manage")
+def directory_service_translation(service_id: str, lang: str):
+    service = _service_or_404(service_id)
+    language = _translation_language_or_404(lang)
+    existing = upkeep.service_translations(db.session, service_id).get(language.code)
+    form = ServiceTranslationForm(
+        data={"name": existing.name, "description": existing.description or ""} if existing else None
+    )
+    if form.validate_on_submit():
+        upkeep.save_translation(
+            db.session, service_id, language.code, form.name.data or "", form.description.data or ""
+        )
+        accounts.audit(
+            db.session,
+            "directory.translation.update",
+            auth.current_staff(),
+            target=service_id,
+            lang=language.code,
+        )
+        db.session.commit()
+        flash(f"{language.english_name} translation saved. It waits for a translator's review.")
+        return redirect(url_for("backoffice.directory_service", service_id=service_id), code=303)
+    status = 400 if form.errors else 200
+    return render_template(
+        "backoffice/directory_translation.html",
+        form=form,
+        service=service,
+        target=language,
+        existing=existing,
+    ), status
 
 
 @bp.route("/directory/organisations/<organization_id>", methods=["GET", "POST"])

@@ -15,24 +15,26 @@ from alliance.directory.search import DISTANCES, Filters
 from alliance.forms import CharacterCountField, RadioField
 
 MAX_QUERY = 200
+NEEDS = ("free", "wheelchair", "open")
+SORTS = ("distance", "relevance")
 
 
 @dataclass
 class SearchRequest:
     query: str = ""
     filters: Filters = field(default_factory=Filters)
-    postcode: str = ""  # as typed, only ever echoed back into the form, never stored or logged
+    postcode: str = ""  # postcode or place name as typed, only ever echoed back, never stored or logged
     within: int | None = None
-    sort: str = "relevance"
+    sort: str = ""  # chosen by the reader; "" for the default (nearest first once there is a place)
     page: int = 1
 
     def args(self) -> dict:
         """The query string that reproduces this search, for links (the postcode cut to its district)."""
         values = {
             "q": self.query,
-            **{k: v for k, v in self.filters.chosen().items() if k not in ("free", "wheelchair")},
+            **{k: v for k, v in self.filters.chosen().items() if k not in NEEDS},
         }
-        needs = [k for k in ("free", "wheelchair") if getattr(self.filters, k)]
+        needs = [k for k in NEEDS if getattr(self.filters, k)]
         if needs:
             values["needs"] = needs
         if self.postcode:
@@ -42,7 +44,7 @@ class SearchRequest:
                 values["postcode"] = self.postcode
         if self.within:
             values["within"] = self.within
-        if self.sort != "relevance":
+        if self.sort:
             values["sort"] = self.sort
         return {k: v for k, v in values.items() if v}
 
@@ -75,10 +77,11 @@ def read_search(args: Mapping, category_codes, locality_codes, language_codes) -
             ),
             free="free" in needs,
             wheelchair="wheelchair" in needs,
+            open="open" in needs,
         ),
-        postcode=(args.get("postcode") or "").strip()[:20],
+        postcode=(args.get("postcode") or "").strip()[:60],
         within=within if within in DISTANCES else None,
-        sort="distance" if args.get("sort") == "distance" else "relevance",
+        sort=_choice(args.get("sort"), SORTS),
         page=page,
     )
 

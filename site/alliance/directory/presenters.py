@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, time
 from functools import lru_cache
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
 from flask import request, url_for
@@ -19,7 +18,7 @@ from alliance.directory import schedules
 from alliance.directory.search import DISTANCES, Results
 from alliance.inputs import web_address
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = schedules.LONDON
 ORDINALS = {1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), 5: _l("fifth"), -1: _l("last")}
 DELIVERY_LABELS = {"in-person": _l("In person"), "phone": _l("By phone"), "online": _l("Online")}
 AUDIENCE_LABELS = {
@@ -34,7 +33,7 @@ PATH_SAFE = "!$&'()*+,/:;=@"
 
 
 def now_local() -> datetime:
-    return datetime.now(LONDON).replace(tzinfo=None)
+    return schedules.now_local()
 
 
 def _day_name(weekday: int) -> str:
@@ -164,6 +163,7 @@ def card_view(
         "name": name,
         "description": description if len(description) <= 240 else description[:237].rsplit(" ", 1)[0] + "…",
         "own_language": own,
+        "in_english": not own and lang != "en",
         "organization": card["organization"],
         "miles": miles_text(hit.miles),
         "opening": opening_text(schedules.next_opening(card["schedules"], now or now_local())),
@@ -267,10 +267,14 @@ def filter_view(
 
 
 def checkbox_view(results: Results | None, chosen: dict) -> dict:
-    """The two yes/no needs, as checkboxes with the ids the NHS.UK checkboxes component gives them."""
+    """The yes/no needs, as checkboxes with the ids the NHS.UK checkboxes component gives them."""
     facets = results.facets if results else {}
     labelled = _("%(label)s (%(count)s)")
-    needs = (("free", _("Free of charge")), ("wheelchair", _("Wheelchair access")))
+    needs = (
+        ("free", _("Free of charge")),
+        ("wheelchair", _("Wheelchair access")),
+        ("open", _("Open now")),
+    )
     return {
         "legend": _("Other needs"),
         "name": "needs",
@@ -300,8 +304,14 @@ def distance_items(within: int | None) -> list[dict]:
     return items
 
 
-def sort_items(sort: str) -> list[dict]:
-    return [{"value": k, "text": str(v), "selected": k == sort} for k, v in SORTS.items()]
+def sort_items(chosen: str, has_place: bool) -> list[dict]:
+    """The orders on offer. The default (nearest first with a place, best match without) has the value
+    "", so a search that adds a postcode from a page without one still comes back nearest first."""
+    default, other = ("distance", "relevance") if has_place else ("relevance", "distance")
+    return [
+        {"value": "", "text": str(SORTS[default]), "selected": chosen in ("", default)},
+        {"value": other, "text": str(SORTS[other]), "selected": chosen == other},
+    ]
 
 
 def page_links(results: Results | None, args: dict) -> dict:
@@ -372,6 +382,9 @@ def service_view(session, service, lang: str) -> dict:
     from alliance.directory import services
 
     name, description, own = localised_service(session, service, lang)
+    translated = (
+        services.translations(session, "service", lang, [service.id]).get(service.id) if own else None
+    )
     terms = services.service_terms(session, service.id)
     term_names = services.term_translations(session, lang)
     delivery, audience, kinds = [], [], []
@@ -410,6 +423,7 @@ def service_view(session, service, lang: str) -> dict:
         "name": name,
         "description": description,
         "own_language": own,
+        "unreviewed": bool(translated and translated.review_status != "reviewed"),
         "organization": service.organization,
         "website": web_address(service.url),
         "website_text": link_text(service.url),

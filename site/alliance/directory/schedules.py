@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
 LOOKAHEAD_DAYS = 400
+LONDON = ZoneInfo("Europe/London")
+
+
+def now_local() -> datetime:
+    """The time in the Alliance's area, naive: schedules are written in local time."""
+    return datetime.now(LONDON).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -181,3 +188,37 @@ FIELDS = (
 def schedule_fields(schedule) -> dict:
     """The parts of an ORUK schedule the site reads, as a plain dict (stored in the index, shown on pages)."""
     return {key: getattr(schedule, key) for key in FIELDS}
+
+
+def _open_on(rule: Rule, day: date, moment: time) -> bool:
+    """Whether an opening that starts on `day` covers `moment` of that day."""
+    if rule.opens is None or not occurs_on(rule, day):
+        return False
+    closes = rule.closes
+    if closes is None or closes == rule.opens:
+        return moment >= rule.opens  # no closing time given: open for the rest of that day
+    if closes < rule.opens:  # runs past midnight: this day's part
+        return moment >= rule.opens
+    return rule.opens <= moment < closes or (closes >= time(23, 59) and moment >= rule.opens)
+
+
+def _open_from_yesterday(rule: Rule, day: date, moment: time) -> bool:
+    """Whether an overnight opening that started the day before still covers `moment`."""
+    if rule.opens is None or rule.closes is None or rule.closes >= rule.opens:
+        return False
+    return moment < rule.closes and occurs_on(rule, day - timedelta(days=1))
+
+
+def open_at(schedules: list[dict], now: datetime) -> bool:
+    """Whether any of a service's schedules has it open at `now` (London local time, naive).
+
+    A schedule without an opening time says nothing about the hours, so it never counts as open; a
+    range that closes before it opens ("22:00" to "02:00") runs past midnight into the next day."""
+    day, moment = now.date(), now.time()
+    for schedule in schedules:
+        rule = read(schedule)
+        if rule is None:
+            continue
+        if _open_on(rule, day, moment) or _open_from_yesterday(rule, day, moment):
+            return True
+    return False

@@ -12,6 +12,7 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -30,8 +31,11 @@ FIELDS = {"name": 4.0, "categories": 2.0, "description": 1.0, "organization": 1.
 DELIVERY_TERMS = ("in-person", "phone", "online")
 AUDIENCE_TERMS = ("people-with-cancer", "carers-family", "young-people", "bereaved")
 DISTANCES = (3, 5, 10, 25, 50)
-# The dimensions a reader can narrow by; the two yes/no ones hold a single option, "yes".
-DIMENSIONS = ("category", "locality", "language", "delivery", "audience", "free", "wheelchair")
+# Where a service with no place of its own says it helps anyone, wherever they live.
+REMOTE_LOCALITIES = ("online-phone", "national")
+# The dimensions a reader can narrow by; the yes/no ones hold a single option, "yes". "open" (open
+# now) depends on the clock, so its mask is made per minute rather than with the catalogue.
+DIMENSIONS = ("category", "locality", "language", "delivery", "audience", "free", "wheelchair", "open")
 
 
 def directory_changed(session: Session) -> None:
@@ -102,7 +106,13 @@ def _documents(session: Session):
     ):
         links.setdefault(link_id, set()).add(term_id)
     translations: dict[str, dict] = {}
-    for row in session.scalars(select(m.Translation).where(m.Translation.entity == "service")):
+    term_labels: dict[str, list[str]] = {}
+    for row in session.scalars(
+        select(m.Translation).where(m.Translation.entity.in_(("service", "taxonomy_term")))
+    ):
+        if row.entity == "taxonomy_term":
+            term_labels.setdefault(row.entity_id, []).append(row.name)
+            continue
         translations.setdefault(row.entity_id, {})[row.lang] = {
             "name": row.name,
             "description": row.description,
@@ -127,7 +137,10 @@ def _documents(session: Session):
         service._term_ids = links.get(service.id, set())
         card = _card(service, terms, translations)
         category_names = " ".join(terms[t].name for t in service._term_ids if t in terms)
+        # A category's name in every language, so its translated label finds each of its services.
+        labels = " ".join(label for t in sorted(service._term_ids) for label in term_labels.get(t, []))
         other = " ".join(f"{t['name']} {t['description'] or ''}" for t in card["translations"].values())
+        other = f"{other} {labels}".strip()
         yield {
             "id": service.id,
             "name": service.name,
@@ -155,10 +168,26 @@ class Catalogue:
     everything: int
     by_name: list[int]  # document numbers in name order
     languages: dict[str, str]  # code -> the name the data gives it
+    remote: int = 0  # services with no place of their own that help by phone or online, anywhere
     distances: OrderedDict = field(default_factory=OrderedDict)  # outcode -> [miles or None]
+    opening: tuple[str, int] = ("", 0)  # (minute, mask of the services open then)
     texts: OrderedDict = field(default_factory=OrderedDict)  # query words -> TextMatch
     # Worker threads share the catalogue: the two small caches above change only under this lock.
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def open_at(self, now: datetime) -> int:
+        """The services open at `now` (London time), worked out once a minute."""
+        minute = now.strftime("%Y-%m-%dT%H:%M")
+        with self.lock:
+            if self.opening[0] == minute:
+                return self.opening[1]
+        mask = 0
+        for docnum, card in enumerate(self.cards):
+            if card and card["schedules"] and schedules.open_at(card["schedules"], now):
+                mask |= 1 << docnum
+        with self.lock:
+            self.opening = (minute, mask)
+        return mask
 
     def distances_from(self, place: places.Place) -> list[float | None]:
         # Keyed by the district only: the full postcode never reaches this far.
@@ -198,6 +227,14 @@ def _dimension_values(card: dict) -> dict[str, list[str]]:
     }
 
 
+def is_remote(card: dict) -> bool:
+    """A service with no place to go to that helps by phone or online, or says it serves everyone
+    (a national helpline): it is never "near" or "far", so distance never hides it."""
+    if card["points"]:
+        return False
+    return card["locality"] in REMOTE_LOCALITIES or any(t in ("phone", "online") for t in card["terms"])
+
+
 def _load_catalogue(ix, token: str) -> Catalogue:
     with ix.searcher() as searcher:
         reader = searcher.reader()
@@ -216,7 +253,8 @@ def _load_catalogue(ix, token: str) -> Catalogue:
     everything = sum(1 << d for d, card in enumerate(cards) if card)
     by_name = sorted((d for d, card in enumerate(cards) if card), key=lambda d: cards[d]["name"].casefold())
     languages = {code: name for card in cards if card for code, name in card["languages"] if code}
-    return Catalogue(token, cards, masks, everything, by_name, languages)
+    remote = sum(1 << d for d, card in enumerate(cards) if card and is_remote(card))
+    return Catalogue(token, cards, masks, everything, by_name, languages, remote)
 
 
 def catalogue(session: Session, index_dir: str) -> tuple[object, Catalogue]:
@@ -246,6 +284,7 @@ class Filters:
     audience: str = ""
     free: bool = False
     wheelchair: bool = False
+    open: bool = False
 
     def chosen(self) -> dict[str, str]:
         values = {d: getattr(self, d) for d in DIMENSIONS}
@@ -270,6 +309,8 @@ class Results:
     sort: str
     place: places.Place | None
     any_word: bool = False
+    remote: list[Hit] = field(default_factory=list)  # every phone or online service found, never paged
+    local_total: int = 0  # the results paged through (total less the phone or online ones)
 
 
 def _mask_of(docnums, size: int) -> int:
@@ -296,11 +337,11 @@ class TextMatch:
     suggestion: str | None
 
 
-def _text_matches(ix, cat: Catalogue, query_text: str, groups: list) -> TextMatch:
+def _text_matches(ix, cat: Catalogue, query_text: str, groups: list, lang: str = "en") -> TextMatch:
     """Score the words once against the whole index. The answer depends only on the words and the index
     version, so the catalogue (rebuilt with each version) keeps the latest few: filters, facets,
     paging and distance then cost bit operations, not another pass through Whoosh."""
-    key = " ".join(text.words(query_text))
+    key = lang + ":" + " ".join(text.words(query_text))
     with cat.lock:
         found = cat.texts.get(key)
         if found is not None:
@@ -310,20 +351,56 @@ def _text_matches(ix, cat: Catalogue, query_text: str, groups: list) -> TextMatc
     searcher = search_index.searcher(ix)
     ranked = []
     for match_all in (True, False):
-        query = text.build_query(query_text, FIELDS, text.analyzer("en"), groups, match_all=match_all)
+        query = text.build_query(
+            query_text,
+            FIELDS,
+            text.analyzer("en"),
+            groups,
+            match_all=match_all,
+            analyzers={"translated": text.query_analyzer_for_any_language()},
+        )
         if query is None:
             break
         ranked = [docnum for _score, docnum in searcher.search(query, limit=None).top_n]
         if ranked:
             any_word = not match_all
             break
-    # Only words missing from the index are looked at, so asking every time costs little.
-    found = TextMatch(ranked, any_word, text.suggest(searcher, "spell", query_text))
+    # Only words missing from the index are looked at, so asking every time costs little. A word found
+    # among the names in other languages ("grupy", a category's Polish name) is no misspelling.
+    reader = searcher.reader()
+    unknown = [w for w in text.words(query_text) if not reader.frequency("translated", w)]
+    suggestion = text.suggest(searcher, "spell", query_text) if unknown else None
+    found = TextMatch(ranked, any_word, suggestion)
     with cat.lock:
         cat.texts[key] = found
         while len(cat.texts) > 256:
             cat.texts.popitem(last=False)
     return found
+
+
+def _ordered(result: int, cat: Catalogue, ranked_text, distances, sort: str) -> tuple[list[int], str]:
+    """The documents in `result`, nearest first, best match first or by name."""
+    if sort == "distance" and distances is not None:
+        far = math.inf
+        ordered = sorted(
+            _docnums(result, ranked_text or cat.by_name),
+            key=lambda d: far if distances[d] is None else distances[d],
+        )
+        return ordered, "distance"
+    if ranked_text is not None:
+        return _docnums(result, ranked_text), "relevance"
+    return _docnums(result, cat.by_name), "relevance"
+
+
+def _facets(base: int, masks: dict, narrowed: dict) -> dict[str, dict[str, int]]:
+    facets = {}
+    for dimension in DIMENSIONS:
+        others = base
+        for other, mask in narrowed.items():
+            if other != dimension:
+                others &= mask
+        facets[dimension] = {option: (others & mask).bit_count() for option, mask in masks[dimension].items()}
+    return facets
 
 
 def search(
@@ -337,55 +414,65 @@ def search(
     sort: str = "relevance",
     page_num: int = 1,
     synonyms_path: Path | None = None,
+    lang: str = "en",
+    now: datetime | None = None,
 ) -> Results:
-    """Services matching the words and filters, with facet counts, one page of them, ranked by `sort`."""
+    """Services matching the words and filters, with facet counts, one page of them, ranked by `sort`.
+
+    Services that help by phone or online wherever the reader lives (`is_remote`) come back apart, in
+    `remote`, all of them: a distance never hides them and paging never pushes them away."""
     ix, cat = catalogue(session, index_dir)
     size = len(cat.cards)
     suggestion, any_word = None, False
     base = cat.everything
     groups = text.synonyms(synonyms_path, "en") if synonyms_path else []
+    if synonyms_path and lang != "en":
+        groups = groups + text.synonyms(synonyms_path, lang)
     ranked_text = None
     if query_text.strip():
-        matched = _text_matches(ix, cat, query_text, groups)
+        matched = _text_matches(ix, cat, query_text, groups, lang)
         ranked_text, any_word, suggestion = matched.ranked, matched.any_word, matched.suggestion
         base = _mask_of(ranked_text, size)
     distances = cat.distances_from(place) if place else None
     if distances is not None and within:
-        base &= _mask_of(
+        near = _mask_of(
             (d for d, miles in enumerate(distances) if miles is not None and miles <= within), size
         )
+        base &= near | cat.remote
+    masks = {**cat.masks, "open": {"yes": cat.open_at(now or schedules.now_local())}}
     chosen = filters.chosen()
-    narrowed = {d: cat.masks[d].get(v, 0) for d, v in chosen.items()}
+    narrowed = {d: masks[d].get(v, 0) for d, v in chosen.items()}
     result = base
     for mask in narrowed.values():
         result &= mask
-    facets = {}
-    for dimension in DIMENSIONS:
-        others = base
-        for other, mask in narrowed.items():
-            if other != dimension:
-                others &= mask
-        facets[dimension] = {
-            option: (others & mask).bit_count() for option, mask in cat.masks[dimension].items()
-        }
+    facets = _facets(base, masks, narrowed)
     total = result.bit_count()
-    pages = max(1, math.ceil(total / PER_PAGE)) if total else 0
+    local = result & ~cat.remote
+    local_total = local.bit_count()
+    pages = max(1, math.ceil(local_total / PER_PAGE)) if local_total else 0
     page_num = max(1, min(page_num, pages or 1))
     start = (page_num - 1) * PER_PAGE
-    if sort == "distance" and distances is not None:
-        far = math.inf
-        ranked = sorted(
-            _docnums(result, cat.by_name), key=lambda d: far if distances[d] is None else distances[d]
-        )
-        shown = ranked[start : start + PER_PAGE]
-    elif ranked_text is not None and total:
-        sort = "relevance"
-        shown = _docnums(result, ranked_text)[start : start + PER_PAGE]
-    else:
-        sort = "relevance"
-        shown = _docnums(result, cat.by_name)[start : start + PER_PAGE]
-    hits = [Hit(cat.cards[d], distances[d] if distances is not None else None) for d in shown]
-    return Results(query_text, hits, total, page_num, pages, facets, suggestion, sort, place, any_word)
+    ordered, sort = _ordered(local, cat, ranked_text, distances, sort)
+    shown = ordered[start : start + PER_PAGE]
+    remote, _sort = _ordered(result & cat.remote, cat, ranked_text, None, "relevance")
+
+    def hit(d: int) -> Hit:
+        return Hit(cat.cards[d], distances[d] if distances is not None else None)
+
+    return Results(
+        query_text,
+        [hit(d) for d in shown],
+        total,
+        page_num,
+        pages,
+        facets,
+        suggestion,
+        sort,
+        place,
+        any_word,
+        remote=[hit(d) for d in remote],
+        local_total=local_total,
+    )
 
 
 @dataclass(frozen=True)

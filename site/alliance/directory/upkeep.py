@@ -459,3 +459,40 @@ def retire_organization(session: Session, organization_id: str) -> list[str]:
     for service_id in retired:
         set_status(session, service_id, "inactive")
     return retired
+
+
+# Translations of a service's name and description ------------------------------------------------
+
+AWAITING_REVIEW = "awaiting-translator-review"
+REVIEWED = "reviewed"
+
+
+def service_translations(session: Session, service_id: str) -> dict[str, m.Translation]:
+    """lang -> the service's translation into it."""
+    query = select(m.Translation).where(
+        m.Translation.entity == "service", m.Translation.entity_id == service_id
+    )
+    return {row.lang: row for row in session.scalars(query)}
+
+
+def save_translation(
+    session: Session, service_id: str, lang: str, name: str, description: str
+) -> m.Translation:
+    """Write a service's name and description in `lang`. Every save waits for a translator's review,
+    however it stood before, and the public search reads it on its next request. The caller commits."""
+    if session.get(m.Service, service_id) is None:
+        raise UpkeepError("There is no such service.")
+    name, description = name.strip(), description.strip()
+    if not name:
+        raise UpkeepError("Enter the service's name in this language.")
+    row = service_translations(session, service_id).get(lang)
+    if row is None:
+        row = m.Translation(entity="service", entity_id=service_id, lang=lang, name=name)
+        session.add(row)
+    row.name = name[:255]
+    row.description = description or None
+    row.review_status = AWAITING_REVIEW
+    from alliance.directory.search import directory_changed
+
+    directory_changed(session)
+    return row

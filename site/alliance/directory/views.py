@@ -45,15 +45,15 @@ def _run_search(asked: forms.SearchRequest):
     place, postcode_error = None, None
     if asked.postcode:
         try:
-            place = places.locate(asked.postcode, _centroids())
+            place = places.find(asked.postcode, _centroids(), localities.place_names())
         except places.PostcodeError as error:
             postcode_error = (
-                _("Enter a full or partial UK postcode, like S70 or S70 2TA")
+                _("Enter a town, like Barnsley, or a full or partial UK postcode, like S70 or S70 2TA")
                 if error.reason == "format"
                 else _("We do not know where that postcode is. Check it, or try a nearby postcode.")
             )
-    if asked.sort == "distance" and place is None:
-        asked.sort = "relevance"
+    if place is None and asked.sort == "distance":
+        asked.sort = ""
     results = search.search(
         db.session,
         current_app.config["SEARCH_INDEX_DIR"],
@@ -61,9 +61,10 @@ def _run_search(asked: forms.SearchRequest):
         asked.filters,
         place=place,
         within=asked.within if place else None,
-        sort=asked.sort,
+        sort=asked.sort or ("distance" if place else "relevance"),
         page_num=asked.page,
         synonyms_path=Path(current_app.config["SEARCH_SYNONYMS"]),
+        lang=i18n.current().code,
     )
     return results, postcode_error
 
@@ -81,15 +82,17 @@ def _search_page(template: str, asked: forms.SearchRequest, choices: _Choices, *
         results=results,
         postcode_error=postcode_error,
         hits=presenters.card_views(results.hits, lang),
+        remote_hits=presenters.card_views(results.remote, lang),
         filters=presenters.filter_view(results, chosen, categories, languages),
         needs=presenters.checkbox_view(results, chosen),
         distances=presenters.distance_items(asked.within),
-        sorts=presenters.sort_items(asked.sort),
+        sorts=presenters.sort_items(asked.sort, bool(results.place)),
         paging=presenters.page_links(results, args),
         suggestion_href=(
             url_for("directory.search", **{**args, "q": results.suggestion}) if results.suggestion else None
         ),
         attribution=places.ATTRIBUTION,
+        place_name=localities.place_label(results.place.name) if results.place and results.place.name else "",
         category_links=presenters.category_links(categories),
         **extra,
     )

@@ -13,6 +13,7 @@ from whoosh import query as wq
 from whoosh.analysis import (
     STOP_WORDS,
     Analyzer,
+    Filter,
     LanguageAnalyzer,
     LowercaseFilter,
     RegexTokenizer,
@@ -30,6 +31,22 @@ def analyzer(stemmer: str | None) -> Analyzer:
     if stemmer and has_stemmer(stemmer):
         return LanguageAnalyzer(stemmer, expression=TOKEN_PATTERN)
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+
+
+class _QueryNoise(Filter):
+    """Leaves out English stop words and single Latin letters, but keeps single letters of other
+    scripts: a Chinese character, or a Bengali syllable the tokenizer split at a vowel sign."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.text in STOP_WORDS or (len(token.text) == 1 and token.text.isascii()):
+                continue
+            yield token
+
+
+def query_analyzer_for_any_language() -> Analyzer:
+    """Reads a query against a field indexed with analyzer(None), in whatever language it is typed."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | _QueryNoise()
 
 
 def spelling_analyzer() -> Analyzer:
@@ -98,29 +115,41 @@ class _Or(wq.Or):
 
 
 def _alternative(
-    phrase: tuple[str, ...], fields: dict[str, float], field_analyzer: Analyzer, weight: float = 1.0
+    phrase: tuple[str, ...],
+    fields: dict[str, float],
+    field_analyzer: Analyzer,
+    weight: float = 1.0,
+    analyzers: dict[str, Analyzer] | None = None,
 ) -> wq.Query | None:
-    terms = [token.text for token in field_analyzer(" ".join(phrase))]
-    if not terms:
-        return None
     per_field = []
     for name, field_boost in fields.items():
         boost = field_boost * weight
+        analyzer = (analyzers or {}).get(name, field_analyzer)
+        terms = [token.text for token in analyzer(" ".join(phrase))]
+        if not terms:
+            continue
         if len(terms) == 1:
             per_field.append(wq.Term(name, terms[0], boost=boost))
         else:
             per_field.append(wq.Phrase(name, terms, boost=boost))
-    return _Or(per_field)
+    return _Or(per_field) if per_field else None
 
 
 def build_query(
-    text: str, fields: dict[str, float], field_analyzer: Analyzer, groups: list, match_all: bool = True
+    text: str,
+    fields: dict[str, float],
+    field_analyzer: Analyzer,
+    groups: list,
+    match_all: bool = True,
+    analyzers: dict[str, Analyzer] | None = None,
 ) -> wq.Query | None:
-    """A query over `fields` (name: boost) where every word (or synonym) must match, or any with match_all=False."""
+    """A query over `fields` (name: boost) where every word (or synonym) must match, or any with
+    match_all=False. `analyzers` names the fields indexed with another analyzer than `field_analyzer`."""
     units = []
     for unit, typed in _units(words(text), groups):
         weighted = (
-            _alternative(p, fields, field_analyzer, 1.0 if p == typed else SYNONYM_WEIGHT) for p in unit
+            _alternative(p, fields, field_analyzer, 1.0 if p == typed else SYNONYM_WEIGHT, analyzers)
+            for p in unit
         )
         alternatives = [q for q in weighted if q is not None]
         if alternatives:

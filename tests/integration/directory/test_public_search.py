@@ -28,13 +28,24 @@ def directory(app, session):
     yield session
 
 
-def result_names(html: str) -> list[str]:
-    block = html.split('class="nhsuk-list app-directory-results"', 1)
+def _names(html: str, marker: str) -> list[str]:
+    block = html.split(marker, 1)
     if len(block) < 2:
         return []
     return re.findall(
-        r'<h3 class="nhsuk-heading-s nhsuk-u-margin-bottom-2"><a href="[^"]+">([^<]+)</a>', block[1]
+        r'<h3 class="nhsuk-heading-s nhsuk-u-margin-bottom-2"><a href="[^"]+">([^<]+)</a>',
+        block[1].split("</ul>", 1)[0],
     )
+
+
+def result_names(html: str) -> list[str]:
+    """The paged results (near the reader, or anywhere without a place)."""
+    return _names(html, 'class="nhsuk-list app-directory-results"')
+
+
+def remote_names(html: str) -> list[str]:
+    """The block of services that help by phone or online, wherever the reader lives."""
+    return _names(html, 'class="nhsuk-list app-directory-results app-directory-results--remote"')
 
 
 def found_count(html: str) -> int:

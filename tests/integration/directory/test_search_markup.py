@@ -60,6 +60,7 @@ def test_the_needs_checkboxes_sit_in_a_fieldset_with_a_legend(client, directory)
     assert [(box.get("id"), box.get("value")) for box in boxes] == [
         ("needs", "free"),
         ("needs-2", "wheelchair"),
+        ("needs-3", "open"),
     ]
 
 
@@ -75,7 +76,7 @@ def test_a_search_shows_what_was_chosen_in_the_form(client, directory):
         for select in form.iter("select")
     }
     assert selected["within"] == ["25"]
-    assert selected["sort"] == ["distance"]
+    assert selected["sort"] == [""]  # nearest first is the default with a place: its option has no value
     assert selected["category"] == ["support-groups"]
     assert selected["locality"] == [""]
     checked = [box.get("value") for box in form.iter("input") if "checked" in box.attrib]
