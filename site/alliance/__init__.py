@@ -91,6 +91,7 @@ def setup_blueprints(app: Flask) -> None:
         survey_views,
     )
     from alliance.backoffice.views import bp as backoffice_bp
+    from alliance.bulletin.views import bp as bulletin_bp
     from alliance.cli import register_seeder
     from alliance.directory import search as directory_search
     from alliance.directory.api import bp as oruk_bp
@@ -129,6 +130,7 @@ def setup_blueprints(app: Flask) -> None:
         genetics_bp,
         surveys_bp,
         events_bp,
+        bulletin_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,6 +7,7 @@ from alliance.accounts.models import (  # noqa: F401
     RecoveryCode,
     StaffUser,
 )
+from alliance.bulletin.models import Subscriber  # noqa: F401
 from alliance.directory.models import (  # noqa: F401
     Accessibility,
     Address,

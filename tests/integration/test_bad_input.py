@@ -16,8 +16,8 @@ import html5lib
 import pytest
 
 from alliance.cli import SEEDERS
-from alliance.directory import models as m
 from alliance.database import utcnow
+from alliance.directory import models as m
 from alliance.events import services as events
 from alliance.events.models import Event
 from alliance.events.tokens import cancel_token
