@@ -86,6 +86,7 @@ def setup_blueprints(app: Flask) -> None:
         feedback_views,
         mail_views,
         moderation_views,
+        panel_views,
         research_views,
         survey_report_views,
         survey_views,
@@ -104,6 +105,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.pages import search as page_search
     from alliance.pages import services as page_services
     from alliance.pages.views import bp as pages_bp
+    from alliance.panel.views import bp as panel_bp
     from alliance.surveys.seeding import seed_surveys
     from alliance.surveys.views import bp as surveys_bp
     from alliance.trials.services import seed_trials
@@ -131,6 +133,7 @@ def setup_blueprints(app: Flask) -> None:
         surveys_bp,
         events_bp,
         bulletin_bp,
+        panel_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -32,6 +32,7 @@ from alliance.events.models import Event, EventText, Registration  # noqa: F401
 from alliance.genetics.models import GeneticsPageReview, GeneticsService, GeneticTest  # noqa: F401
 from alliance.outbox.models import OutboxMessage  # noqa: F401
 from alliance.pages.models import Page, PageLocale, PageRevision  # noqa: F401
+from alliance.panel.models import PanelEquality, PanelMember  # noqa: F401
 from alliance.search.models import IndexVersion  # noqa: F401
 from alliance.surveys.models import Answer, EqualityResponse, Option, Question, Response, Survey  # noqa: F401
 from alliance.trials.models import Trial, TrialSite  # noqa: F401
