@@ -173,6 +173,10 @@ class Config:
     EVENT_RETENTION_DAYS = int(_env("EVENT_RETENTION_DAYS", "30"))
     EVENT_REMINDER_HOURS = int(_env("EVENT_REMINDER_HOURS", "48"))
     EVENTS_REGISTER_LIMIT = _env("EVENTS_REGISTER_LIMIT", "5 per 10 minutes")
+    # E-bulletin sign-ups not confirmed within this many hours are deleted (`flask retention run`).
+    BULLETIN_CONFIRM_HOURS = int(_env("BULLETIN_CONFIRM_HOURS", "72"))
+    BULLETIN_SUBSCRIBE_LIMIT = _env("BULLETIN_SUBSCRIBE_LIMIT", "5 per 10 minutes")
+    PANEL_JOIN_LIMIT = _env("PANEL_JOIN_LIMIT", "5 per 10 minutes")
     TRIALS_FETCH_ENABLED = _env("TRIALS_FETCH_ENABLED") == "1"
     TRIALS_API_URL = _env("TRIALS_API_URL", "https://clinicaltrials.gov/api/v2/studies")
     TRIALS_FETCH_CONDITION = _env("TRIALS_FETCH_CONDITION", "cancer")

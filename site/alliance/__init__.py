@@ -86,6 +86,7 @@ def setup_blueprints(app: Flask) -> None:
         feedback_views,
         mail_views,
         moderation_views,
+        panel_views,
         research_views,
         survey_report_views,
         survey_views,
@@ -93,6 +94,7 @@ def setup_blueprints(app: Flask) -> None:
         translation_views,
     )
     from alliance.backoffice.views import bp as backoffice_bp
+    from alliance.bulletin.views import bp as bulletin_bp
     from alliance.cli import register_seeder
     from alliance.directory import search as directory_search
     from alliance.directory.api import bp as oruk_bp
@@ -106,6 +108,7 @@ def setup_blueprints(app: Flask) -> None:
     from alliance.pages import search as page_search
     from alliance.pages import services as page_services
     from alliance.pages.views import bp as pages_bp
+    from alliance.panel.views import bp as panel_bp
     from alliance.surveys.seeding import seed_surveys
     from alliance.surveys.views import bp as surveys_bp
     from alliance.translation.strings import seed_reviews
@@ -137,6 +140,8 @@ def setup_blueprints(app: Flask) -> None:
         genetics_bp,
         surveys_bp,
         events_bp,
+        bulletin_bp,
+        panel_bp,
     ):
         app.register_blueprint(blueprint)
 

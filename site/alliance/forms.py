@@ -73,6 +73,23 @@ class TextareaWidget(_Widget):
         return params
 
 
+def character_count_texts() -> dict:
+    """The character count component's own words (its hint without JavaScript, its live count with
+    it) in the reader's language: the component's defaults are English. "%{count}" is its placeholder."""
+    return {
+        "textareaDescriptionText": str(_l("You can enter up to %{count} characters")),
+        "charactersUnderLimitText": {
+            "one": str(_l("You have %{count} character remaining")),
+            "other": str(_l("You have %{count} characters remaining")),
+        },
+        "charactersAtLimitText": str(_l("You have 0 characters remaining")),
+        "charactersOverLimitText": {
+            "one": str(_l("You have %{count} character too many")),
+            "other": str(_l("You have %{count} characters too many")),
+        },
+    }
+
+
 class CharacterCountWidget(_Widget):
     component, macro = "character-count", "characterCount"
 
@@ -82,6 +99,7 @@ class CharacterCountWidget(_Widget):
     def params(self, field, **kwargs):
         params = _common(field, **kwargs)
         params.update({"value": field._value(), "maxlength": self.maxlength})
+        params.update(character_count_texts())
         return params
 
 

@@ -7,6 +7,7 @@ from alliance.accounts.models import (  # noqa: F401
     RecoveryCode,
     StaffUser,
 )
+from alliance.bulletin.models import Subscriber  # noqa: F401
 from alliance.directory.models import (  # noqa: F401
     Accessibility,
     Address,
@@ -31,6 +32,7 @@ from alliance.events.models import Event, EventText, Registration  # noqa: F401
 from alliance.genetics.models import GeneticsPageReview, GeneticsService, GeneticTest  # noqa: F401
 from alliance.outbox.models import OutboxMessage  # noqa: F401
 from alliance.pages.models import Page, PageLocale, PageRevision  # noqa: F401
+from alliance.panel.models import PanelEquality, PanelMember  # noqa: F401
 from alliance.search.models import IndexVersion  # noqa: F401
 from alliance.surveys.models import Answer, EqualityResponse, Option, Question, Response, Survey  # noqa: F401
 from alliance.translation.strings import InterfaceStringReview  # noqa: F401

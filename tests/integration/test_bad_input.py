@@ -15,6 +15,8 @@ from urllib.parse import unquote_to_bytes
 import html5lib
 import pytest
 
+from alliance import signed_links
+from alliance.bulletin import services as bulletin
 from alliance.cli import SEEDERS
 from alliance.database import utcnow
 from alliance.directory import models as m
@@ -24,6 +26,7 @@ from alliance.events.tokens import cancel_token
 from alliance.extensions import db, limiter
 from alliance.genetics import guide
 from alliance.inputs import parse_uuid
+from alliance.panel import services as panel
 from alliance.search import index
 from alliance.surveys import models as survey_models
 from alliance.trials import models as trial_models
@@ -133,6 +136,16 @@ def site(engine_app):
                 lang="en",
                 now=utcnow(),
             )
+            subscriber = bulletin.subscribe(session, "reader@example.org", ["screening"], "en", utcnow())
+            member = panel.join(
+                session,
+                panel.Joining(
+                    "Example Person", "panel@example.org", ["surveys"], "sheffield", ["en"], "agreed"
+                ),
+                {},
+                "en",
+                utcnow(),
+            )
             session.commit()
         values = {
             "lang": "en",
@@ -157,6 +170,9 @@ def site(engine_app):
             "events.event_id": str(event.id),
             "events.cancel.token": cancel_token(registration),
             "outcome": "booked",
+            "bulletin.confirm.token": signed_links.make(bulletin.CONFIRM, subscriber.id, subscriber.salt),
+            "bulletin.token": signed_links.make(bulletin.MANAGE, subscriber.id, subscriber.salt),
+            "panel.withdraw.token": panel.withdraw_token(member),
         }
     yield engine_app, values
     limiter.enabled = True

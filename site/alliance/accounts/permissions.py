@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "research.manage",
         "surveys.manage",
         "events.manage",
+        "panel.manage",
         "surveys.equality",
         "surveys.raw_text",
         "moderation",
@@ -45,7 +46,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "editor": {"content.edit"},
     "publisher": {"content.edit", "content.publish", "translations.review"},
     "directory_manager": {"directory.manage", "research.manage"},
-    "engagement_lead": {"surveys.manage", "events.manage"},
+    "engagement_lead": {"surveys.manage", "events.manage", "panel.manage"},
     "moderator": {"moderation"},
     "translation_reviewer": {"translations.review"},
 }

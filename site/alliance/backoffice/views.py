@@ -65,6 +65,7 @@ MENU = [
     ("backoffice.research", "Research", "research.manage"),
     ("backoffice.surveys", "Surveys", "surveys.manage"),
     ("backoffice.events", "Events", "events.manage"),
+    ("backoffice.panel", "People's panel", "panel.manage"),
     ("backoffice.moderation", "Moderation", "moderation"),
     ("backoffice.users", "Staff accounts", "users.manage"),
     ("backoffice.mail_outbox", "Outgoing mail", "mail.manage"),

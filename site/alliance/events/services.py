@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from alliance import signed_links
 from alliance.events import mail, tokens
 from alliance.events.models import (
     BOOKED,
@@ -150,17 +151,17 @@ def register(
 
 def find_registration(session: Session, event_id: int, token: str) -> Registration | None:
     """The live registration that a cancel link's token belongs to, within its event."""
-    number, _, signature = (token or "").partition("-")
-    if not number.isdigit() or len(number) > 12 or len(signature) != 40:
+    number = signed_links.record_id(token)
+    if number is None:
         return None
     registration = session.scalar(
         select(Registration).where(
-            Registration.id == int(number),
+            Registration.id == number,
             Registration.event_id == event_id,
             Registration.status.in_((BOOKED, WAITING)),
         )
     )
-    return registration if registration is not None and tokens.matches(registration, signature) else None
+    return registration if registration is not None and tokens.matches(registration, token) else None
 
 
 def cancel(session: Session, event_id: int, token: str, now: datetime) -> Registration | None:

@@ -1,29 +1,18 @@
-"""The token of a registration's cancel link: the registration's id and an HMAC of it, with its own
-random salt, under the site's secret key. Every email carries the same link, nothing secret is stored,
-and erasure (which clears the salt) ends the link."""
+"""The token of a registration's cancel link (alliance.signed_links): every email carries the same
+link, and erasure (which clears the registration's salt) ends it."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from flask import current_app
-
+from alliance import signed_links
 from alliance.events.models import Registration
+
+PURPOSE = "event-cancel"
 
 
 def cancel_token(registration: Registration) -> str:
     assert registration.cancel_salt
-    return f"{registration.id}-{_signature(registration.id, registration.cancel_salt)}"
+    return signed_links.make(PURPOSE, registration.id, registration.cancel_salt)
 
 
-def matches(registration: Registration, signature: str) -> bool:
-    if not registration.cancel_salt:
-        return False
-    return hmac.compare_digest(_signature(registration.id, registration.cancel_salt), signature)
-
-
-def _signature(registration_id: int, salt: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode("utf-8")
-    message = f"event-cancel:{registration_id}:{salt}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+def matches(registration: Registration, token: str) -> bool:
+    return signed_links.matches(PURPOSE, registration.id, registration.cancel_salt, token)

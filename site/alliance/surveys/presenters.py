@@ -9,6 +9,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from alliance.forms import character_count_texts
 from alliance.surveys import answering, equality, question_kinds, reading
 from alliance.surveys.reading import QuestionView, SurveyView
 
@@ -162,16 +163,7 @@ def _character_count_params(
         "value": _first(values, question.key),
         "maxlength": question.max_length or reading.DEFAULT_SHORT_TEXT,
         "rows": 6,
-        "textareaDescriptionText": str(_l("You can enter up to %{count} characters")),
-        "charactersUnderLimitText": {
-            "one": str(_l("You have %{count} character remaining")),
-            "other": str(_l("You have %{count} characters remaining")),
-        },
-        "charactersAtLimitText": str(_l("You have 0 characters remaining")),
-        "charactersOverLimitText": {
-            "one": str(_l("You have %{count} character too many")),
-            "other": str(_l("You have %{count} characters too many")),
-        },
+        **character_count_texts(),
     }
 
 

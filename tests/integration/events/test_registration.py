@@ -231,3 +231,10 @@ def test_the_events_list_shows_places_left_in_the_readers_language(app, client, 
     urdu = client.get("/ur/events/").get_data(as_text=True)
     assert f'href="/ur/events/{event.id}"' in urdu
     assert 'lang="en"' in urdu, "an untranslated title is marked as English"
+
+
+def test_the_access_needs_box_counts_characters_in_the_readers_language(app, client, session):
+    event = make_event(session)
+    html = client.get(f"/ur/events/{event.id}").get_data(as_text=True)
+    assert "You can enter up to" not in html and "characters remaining" not in html
+    assert "حروف" in html and "%{count}" in html, "the component's words, in Urdu, keep its placeholder"
