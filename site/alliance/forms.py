@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import Field, ValidationError
 from wtforms import fields as wtf
+from wtforms.validators import DataRequired, Length
 
 from alliance.dates import DateError, parse_date_parts
 
@@ -255,3 +256,30 @@ class EmailAddress:
     def __call__(self, form, field) -> None:
         if field.data and not self.pattern.match(field.data.strip()):
             raise ValidationError(self.message)
+
+
+BAD_EMAIL = _l("Enter an email address in the correct format, like name@example.com")
+
+
+def name_field() -> StringField:
+    """A person's name, as the public forms that ask for one (events, the people's panel) ask it."""
+    return StringField(
+        _l("Your name"),
+        validators=[
+            DataRequired(_l("Enter your name")),
+            Length(max=100, message=_l("Your name must be 100 characters or fewer")),
+        ],
+    )
+
+
+def email_field(description=None) -> EmailField:
+    """A person's email address, as every public form that asks for one asks it."""
+    return EmailField(
+        _l("Email address"),
+        description=description,
+        validators=[
+            DataRequired(_l("Enter your email address")),
+            Length(max=254, message=BAD_EMAIL),
+            EmailAddress(BAD_EMAIL),
+        ],
+    )

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from alliance import i18n
-from alliance.forms import CheckboxesField, EmailAddress, EmailField, RadioField
-
-BAD_EMAIL = _l("Enter an email address in the correct format, like name@example.com")
+from alliance.forms import CheckboxesField, RadioField, email_field
 
 
 def _topics_field() -> CheckboxesField:
@@ -38,14 +36,7 @@ class _Choices:
 
 
 class SubscribeForm(FlaskForm, _Choices):
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Length(max=254, message=BAD_EMAIL),
-            EmailAddress(BAD_EMAIL),
-        ],
-    )
+    email = email_field()
     topics = _topics_field()
     language = _language_field()
 

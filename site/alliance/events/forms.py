@@ -13,32 +13,18 @@ from alliance.forms import (
     CharacterCountField,
     CheckboxesField,
     DateField,
-    EmailAddress,
-    EmailField,
     RadioField,
     StringField,
     TextAreaField,
+    email_field,
+    name_field,
 )
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(
-        _l("Your name"),
-        validators=[
-            DataRequired(_l("Enter your name")),
-            Length(max=100, message=_l("Your name must be 100 characters or fewer")),
-        ],
-    )
-    email = EmailField(
-        _l("Email address"),
-        description=_l("We will email you to confirm your place, with a link to cancel it if you need to."),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Length(
-                max=254, message=_l("Enter an email address in the correct format, like name@example.com")
-            ),
-            EmailAddress(_l("Enter an email address in the correct format, like name@example.com")),
-        ],
+    name = name_field()
+    email = email_field(
+        _l("We will email you to confirm your place, with a link to cancel it if you need to.")
     )
     access_needs = CharacterCountField(
         _l("Access needs (optional)"),

@@ -7,9 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Length, Optional
 
 from alliance import i18n, localities
-from alliance.forms import CheckboxesField, EmailAddress, EmailField, RadioField, StringField, TextAreaField
+from alliance.forms import CheckboxesField, RadioField, StringField, TextAreaField, email_field, name_field
 
-BAD_EMAIL = _l("Enter an email address in the correct format, like name@example.com")
 CONSENT = _l(
     "I agree that the Cancer Alliance keeps my name, email address and choices to invite me to take "
     "part, until I leave the panel."
@@ -17,21 +16,8 @@ CONSENT = _l(
 
 
 class JoinForm(FlaskForm):
-    name = StringField(
-        _l("Your name"),
-        validators=[
-            DataRequired(_l("Enter your name")),
-            Length(max=100, message=_l("Your name must be 100 characters or fewer")),
-        ],
-    )
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Length(max=254, message=BAD_EMAIL),
-            EmailAddress(BAD_EMAIL),
-        ],
-    )
+    name = name_field()
+    email = email_field()
     ways = CheckboxesField(
         _l("How would you like to take part?"),
         description=_l("Select all that apply."),

@@ -4,6 +4,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alliance.database import Base, utcnow
+from alliance.surveys.models import EqualityAnswers
 
 ACTIVE, WITHDRAWN = "active", "withdrawn"
 WAYS = ("reading", "meetings", "surveys")
@@ -33,19 +34,10 @@ class PanelMember(Base):
     withdrawn_at: Mapped[datetime | None]
 
 
-class PanelEquality(Base):
+class PanelEquality(EqualityAnswers, Base):
     """Equality-monitoring answers of panel members, with nothing linking them to a member."""
 
     __tablename__ = "panel_equality"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random
     submitted_on: Mapped[date]
-    age_band: Mapped[str | None] = mapped_column(String(40))
-    sex: Mapped[str | None] = mapped_column(String(40))
-    gender_identity: Mapped[str | None] = mapped_column(String(40))
-    sexual_orientation: Mapped[str | None] = mapped_column(String(40))
-    ethnic_group: Mapped[str | None] = mapped_column(String(40))
-    religion: Mapped[str | None] = mapped_column(String(40))
-    disability: Mapped[str | None] = mapped_column(String(40))
-    carer: Mapped[str | None] = mapped_column(String(40))
-    pregnancy: Mapped[str | None] = mapped_column(String(40))

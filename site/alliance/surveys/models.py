@@ -180,14 +180,10 @@ class Answer(Base):
     value: Mapped[str] = mapped_column(Text, default="")  # free text as typed, a number, a rank
 
 
-class EqualityResponse(Base):
-    """Equality-monitoring answers (ONS 2021 categories), apart from the survey answers."""
+class EqualityAnswers:
+    """The equality-monitoring questions' answers (surveys/equality.py), one column each: shared by the
+    tables that keep them apart from who gave them (survey responses, people's panel members)."""
 
-    __tablename__ = "survey_equality_responses"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random; equals Response.monitoring_id
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
-    submitted_on: Mapped[date]
     age_band: Mapped[str | None] = mapped_column(String(40))
     sex: Mapped[str | None] = mapped_column(String(40))
     gender_identity: Mapped[str | None] = mapped_column(String(40))
@@ -197,6 +193,16 @@ class EqualityResponse(Base):
     disability: Mapped[str | None] = mapped_column(String(40))
     carer: Mapped[str | None] = mapped_column(String(40))
     pregnancy: Mapped[str | None] = mapped_column(String(40))
+
+
+class EqualityResponse(EqualityAnswers, Base):
+    """Equality-monitoring answers (ONS 2021 categories), apart from the survey answers."""
+
+    __tablename__ = "survey_equality_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random; equals Response.monitoring_id
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    submitted_on: Mapped[date]
 
 
 # Moderation, themes and "You said, we did" -----------------------------------------------------------

@@ -411,3 +411,35 @@ def test_the_queue_lists_the_interface_strings_waiting_and_links_to_their_screen
     assert 'href="/backoffice/translations/ur/strings"' in html
     assert reviewer.get("/backoffice/translations/ur/strings").status_code == 200
     assert reviewer.get("/backoffice/translations/ar/strings").status_code == 404
+
+
+def test_approving_an_urdu_page_takes_its_notice_away_for_that_page_only_and_an_english_change_brings_it_back(
+    app, client, staff, session, content_dir
+):
+    import shutil
+
+    from flask_babel import force_locale, gettext
+
+    shutil.copytree(content_dir / "pages" / "example", content_dir / "pages" / "example-two")
+    services.seed_pages(session, content_dir)
+    with app.test_request_context("/ur/"), force_locale("ur"):
+        not_checked = gettext("This translation has not been checked")
+        out_of_date = gettext("This translation may be out of date")
+    assert not_checked != "This translation has not been checked"
+
+    def notice(slug: str) -> str:
+        html = client.get(f"/ur/{slug}").get_data(as_text=True)
+        main = html.split('id="maincontent"')[1]
+        return "not checked" if not_checked in main else "out of date" if out_of_date in main else "none"
+
+    assert (notice("example"), notice("example-two")) == ("not checked", "not checked")
+    reviewer, _ = staff["reviewer"]
+    publisher, _ = staff["publisher"]
+    decide(reviewer, PAGE_URL, decision="approve")
+    reviewed = latest(session, "ur")
+    act(publisher, "example", "ur", reviewed.id, "approve")
+    act(publisher, "example", "ur", reviewed.id, "publish")
+    assert (notice("example"), notice("example-two")) == ("none", "not checked")
+
+    change_english(staff, session, "Most people find the kit easy to use.")
+    assert (notice("example"), notice("example-two")) == ("out of date", "not checked")
