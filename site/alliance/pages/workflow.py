@@ -183,7 +183,6 @@ SIGNER_NOT_AUTHOR = "The person who signs off clinically cannot be the author of
 def _record_clinical_sign_off(session: Session, page: Page, revision: PageRevision, signer_id: int) -> None:
     """Record who signed the revision off clinically: an active staff user who did not write it. An English
     revision signed off clears the page's "awaiting clinical sign-off" mark."""
-    from alliance.accounts.models import StaffUser
 
     if not page.clinical:
         raise WorkflowError(NOT_CLINICAL_SIGN_OFF)
@@ -212,23 +211,8 @@ def approve(
         _record_clinical_sign_off(session, page, revision, clinical_signoff_by_id)
     revision.status = "approved"
     revision.approved_by_id = approver_id
-    if revision.lang != "en":
-        _record_review(session, revision, approver_id)
-
-
-def _record_review(session: Session, revision: PageRevision, approver_id: int) -> None:
-    """A publisher approving a translation reviews it too, against the English it was translated
-    from, unless a translation reviewer has already recorded a review (theirs is kept). It does not
-    make an outdated translation current: only the review screen, which shows what changed in the
-    English, moves a translation on to a newer English text."""
-    if revision.review_status == "reviewed" and revision.reviewed_by:
-        return
-    revision.review_status = "reviewed"
-    approver = session.get(StaffUser, approver_id)
-    if revision.translated_from and approver is not None:
-        revision.reviewed_by = approver.display_name[:120]
-        revision.reviewed_at = utcnow()
-        revision.reviewed_english = revision.translated_from
+    # Approving a translation for publication says nothing about its language: only a translation
+    # reviewer's decision on the review screen (alliance.translation) marks it reviewed.
 
 
 def publish(session: Session, revision_id: int, at: datetime | None = None) -> str:

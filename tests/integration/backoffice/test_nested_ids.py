@@ -87,6 +87,8 @@ def world(app, session, seeded):
         "page_id": [session.scalar(select(SurveyPage.id).where(SurveyPage.survey_id == first.id))],
         "question_id": [session.scalar(select(Question.id).where(Question.survey_id == first.id))],
         "answer_id": [session.scalar(select(Answer.id).where(Answer.value == "The nurses were kind."))],
+        # A survey's texts in a language it is not translated into for review (English is the original).
+        "survey_id": [first.id],
     }
     assert all(ids and None not in ids for ids in strangers.values()), strangers
     admin = make_staff(session, roles="administrator", email="admin@example.nhs.uk")

@@ -26,6 +26,7 @@ from tests.factories import make_staff
 from tests.integration.backoffice.conftest import csrf_token, signed_in_client
 from tests.integration.backoffice.test_content_two_person_rule import upload, zip_of
 from tests.integration.backoffice.test_content_workflow import act, edit_fields, latest
+from tests.integration.conftest import load_with_second_person
 from tests.integration.directory.test_import_export import snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -420,8 +421,9 @@ def test_approving_an_urdu_page_takes_its_notice_away_for_that_page_only_and_an_
 
     from flask_babel import force_locale, gettext
 
+    # A second Urdu page, brought onto the running site as `flask pages load` does (with a second person).
     shutil.copytree(content_dir / "pages" / "example", content_dir / "pages" / "example-two")
-    services.seed_pages(session, content_dir)
+    load_with_second_person(session, content_dir)
     with app.test_request_context("/ur/"), force_locale("ur"):
         not_checked = gettext("This translation has not been checked")
         out_of_date = gettext("This translation may be out of date")
