@@ -13,7 +13,6 @@ from flask import request, url_for
 from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_gettext as _l
 
 from alliance import localities
 from alliance.directory import schedules
@@ -442,7 +441,8 @@ def service_view(session, service, lang: str) -> dict:
         ],
         "locations": locations,
         "phones": [
-            {"number": p.number, "description": phone_description(p.description or "")} for p in service.phones
+            {"number": p.number, "description": phone_description(p.description or "")}
+            for p in service.phones
         ],
         "contacts": [c for c in service.contacts if c.name or c.title],
         "languages": _list(

@@ -74,3 +74,19 @@ class PageRevision(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     publish_at: Mapped[datetime | None]
     review_note: Mapped[str | None] = mapped_column(Text)
+
+
+class PageUsefulness(Base):
+    """How many people answered "Is this page useful?" yes and no, per page, language and day.
+
+    Only counts: nothing about the person is kept. Rows are added to with one atomic statement
+    (pages/usefulness.py), so answers arriving at once on several workers or nodes are all counted.
+    """
+
+    __tablename__ = "page_usefulness"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(12), primary_key=True)
+    yes: Mapped[int] = mapped_column(default=0)
+    no: Mapped[int] = mapped_column(default=0)

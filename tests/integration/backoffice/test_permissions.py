@@ -57,6 +57,7 @@ def test_the_walk_covers_the_routes_that_matter(app):
         "backoffice.sign_in",
         "backoffice.mail_outbox",
         "backoffice.mail_decide",
+        "backoffice.content_usefulness",
     } <= endpoints
 
 
