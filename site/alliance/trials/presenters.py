@@ -67,6 +67,7 @@ def summary_item(trial) -> dict:
             sorted({site.locality or site.city for site in trial.sites if site.status in OPEN_STATUSES})
         ),
         "example": trial.example_data,
+        "for_young_people": services.made_for_young_people(trial),
     }
 
 
