@@ -388,7 +388,7 @@ def made_for_young_people(trial: Trial) -> bool:
     """Whether a trial is made for teenagers and young adults: its ages reach 16 to 24 and stop by 30."""
     return (
         trial.max_age is not None
-        and TYA_MIN <= trial.max_age + 1
+        and trial.max_age >= TYA_MIN
         and trial.max_age <= TYA_MADE_FOR_MAX_AGE
         and (trial.min_age is None or trial.min_age < TYA_MAX + 1)
     )
