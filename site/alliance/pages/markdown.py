@@ -78,7 +78,7 @@ def _render_warning(self, tokens, idx, options, env):
         hidden = escape(_("Important:"))
         return (
             '<div class="nhsuk-warning-callout"><h3 class="nhsuk-warning-callout__label">'
-            f'<span role="text"><span class="nhsuk-u-visually-hidden">{hidden} </span>{heading}</span></h3>\n'
+            f'<span><span class="nhsuk-u-visually-hidden">{hidden} </span>{heading}</span></h3>\n'
         )
     return "</div>\n"
 
@@ -98,7 +98,7 @@ def _render_care(self, tokens, idx, options, env):
     return (
         f'<div class="nhsuk-card nhsuk-card--care nhsuk-card--care--{variant}">'
         '<div class="nhsuk-card__heading-container">'
-        f'<h2 class="nhsuk-card__heading"><span role="text"><span class="nhsuk-u-visually-hidden">'
+        f'<h2 class="nhsuk-card__heading"><span><span class="nhsuk-u-visually-hidden">'
         f"{escape(hidden)}: </span>{escape(heading.strip())}</span></h2>"
         '<span class="nhsuk-card--care__arrow" aria-hidden="true"></span></div>'
         '<div class="nhsuk-card__content">\n'
