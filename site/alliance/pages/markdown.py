@@ -240,3 +240,25 @@ def readable_text(text: str) -> str:
         if words:
             sentences.append(words if words[-1] in ".!?" else words.rstrip(":;,") + ".")
     return " ".join(sentences)
+
+
+# A page with at least this many sections gets a contents list at the top.
+CONTENTS_FROM_SECTIONS = 4
+_SECTION = re.compile(r"<h2>(.*?)</h2>", re.DOTALL)
+
+
+def with_contents(body: Markup) -> tuple[Markup, list[dict[str, str]]]:
+    """The body with an id on each section heading (a plain <h2>), and the contents list's items when the
+    page is long enough to need one (none otherwise)."""
+    items: list[dict[str, str]] = []
+
+    def number(match: re.Match) -> str:
+        anchor = f"section-{len(items) + 1}"
+        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+        items.append({"href": f"#{anchor}", "text": text})
+        return f'<h2 id="{anchor}">{match.group(1)}</h2>'
+
+    numbered = _SECTION.sub(number, str(body))
+    if len(items) < CONTENTS_FROM_SECTIONS:
+        return body, []
+    return Markup(numbered), items
