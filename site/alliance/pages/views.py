@@ -60,7 +60,9 @@ def page(slug: str):
         found = services.get_page(db.session, slug, lang)
         if found is None:
             abort(404)
-        return render_template("pages/page.html", page=found, view=presenters.page_view(found)), 200
+        related = services.related_pages(db.session, found.slug, lang)
+        view = presenters.page_view(found)
+        return render_template("pages/page.html", page=found, view=view, related=related), 200
 
     return cached_page(version, render)
 
