@@ -72,13 +72,23 @@ def _render_inset(self, tokens, idx, options, env):
     return "</div>\n"
 
 
+def _heading_level_here(tokens, idx) -> int:
+    """The level for a heading at tokens[idx]: one below the section it sits in (the page's h1 is the
+    title, so 2 before any heading), so headings never skip a level (axe "heading-order")."""
+    for token in reversed(tokens[:idx]):
+        if token.type == "heading_open" and token.tag in ("h2", "h3", "h4", "h5"):
+            return min(int(token.tag[1]) + 1, 6)
+    return 2
+
+
 def _render_warning(self, tokens, idx, options, env):
     if tokens[idx].nesting == 1:
         heading = escape(_container_heading(tokens[idx].info, "warning") or _("Important"))
         hidden = escape(_("Important:"))
+        level = _heading_level_here(tokens, idx)
         return (
-            '<div class="nhsuk-warning-callout"><h3 class="nhsuk-warning-callout__label">'
-            f'<span><span class="nhsuk-u-visually-hidden">{hidden} </span>{heading}</span></h3>\n'
+            f'<div class="nhsuk-warning-callout"><h{level} class="nhsuk-warning-callout__label">'
+            f'<span><span class="nhsuk-u-visually-hidden">{hidden} </span>{heading}</span></h{level}>\n'
         )
     return "</div>\n"
 

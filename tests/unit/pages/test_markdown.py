@@ -38,7 +38,7 @@ def test_page_links_point_at_the_page_in_the_readers_language(app):
     ("source", "expected"),
     [
         ("::: inset\nNote\n:::", 'class="nhsuk-inset-text"'),
-        ("::: warning Take care\nNote\n:::", "Take care</span></h3>"),
+        ("## Section\n\n::: warning Take care\nNote\n:::", "Take care</span></h3>"),
         ("::: care non-urgent See a GP if:\n- x\n:::", "nhsuk-card--care--non-urgent"),
         ("::: care urgent Ask for an urgent GP appointment if:\n- x\n:::", "nhsuk-card--care--urgent"),
         ("::: care emergency Call 999 if:\n- x\n:::", "nhsuk-card--care--emergency"),
@@ -75,3 +75,15 @@ def test_plain_text_keeps_the_words_and_drops_the_markup():
 def test_readable_text_makes_each_list_item_and_heading_a_sentence():
     text = readable_text("## When to get help\n\n- a cough\n- **blood** in your poo:\n\nSee a GP.")
     assert text == "When to get help. a cough. blood in your poo. See a GP."
+
+
+def test_a_warning_callout_heading_never_skips_a_level(en):
+    first = str(render("::: warning Take care\nNote\n:::", "en"))
+    assert '<h2 class="nhsuk-warning-callout__label">' in first
+    under_h3 = str(render("## A\n\n### B\n\n::: warning Take care\nNote\n:::", "en"))
+    assert '<h4 class="nhsuk-warning-callout__label">' in under_h3
+
+
+def test_content_headings_carry_no_role_text(en):
+    html = str(render("::: warning Take care\nNote\n:::\n\n::: care urgent Call if:\n- x\n:::", "en"))
+    assert 'role="text"' not in html
