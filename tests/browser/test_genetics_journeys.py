@@ -14,7 +14,7 @@ def given_a_browser_without_javascript(browser):
 
 
 def when_i_choose(page, name: str, value: str) -> None:
-    page.locator(f'input[name="{name}"][value="{value}"]').check()
+    page.locator(f'input:not([type=hidden])[name="{name}"][value="{value}"]').check()
 
 
 def and_i_continue(page) -> None:
@@ -37,27 +37,26 @@ def test_a_person_without_javascript_walks_the_guide_and_is_sent_to_their_gp(
 
     when_i_choose(page, "own", "young")
     and_i_continue(page)
-    expect(page).to_have_url(f"{live_server}/{code}/genetic-testing/should-i-ask/family?own=young")
+    expect(page.locator('input[name="family"]').first).to_be_visible()
     when_i_choose(page, "family", "bowel-womb")
     and_i_continue(page)
-    page.locator(".nhsuk-back-link a, a.nhsuk-back-link").first.click()
-    expect(page.locator('input[name="family"][value="bowel-womb"]')).to_be_checked()
+    page.locator("button.nhsuk-back-link").click()
+    expect(page.locator('input[type=checkbox][name="family"][value="bowel-womb"]')).to_be_checked()
     and_i_continue(page)
     when_i_choose(page, "gene", "not-sure")
     and_i_continue(page)
     when_i_choose(page, "ancestry", "no")
     and_i_continue(page)
 
-    expect(page).to_have_url(
-        f"{live_server}/{code}/genetic-testing/should-i-ask/result?own=young&family=bowel-womb&gene=not-sure&ancestry=no"
-    )
+    assert "?" not in page.url  # the answers never went into an address, nor into history
     result = page.locator(".app-guide-result")
     expect(result.locator("li")).to_have_count(3 + 3 + 6)  # points, things to take, localities
     expect(page.locator(".nhsuk-review-date")).to_be_visible()
     page.locator(f'.app-guide-result a[href="/{code}/genetic-testing/services?area=rotherham"]').click()
     expect(page.locator(".app-genetics-service")).to_have_count(3)
     expect(page.locator(".app-genetics-service").first).to_contain_text("Sheffield Clinical Genetics Service")
-    assert context.cookies() == []  # nothing about the answers is kept in the browser either
+    # The only cookie is the session holding the form token: nothing about the answers is kept.
+    assert [cookie["name"] for cookie in context.cookies()] in ([], ["session"])
     context.close()
 
 

@@ -79,6 +79,7 @@ QUERY_ARGS = {
     "genetics.guide_step": GUIDE_ARGS,
     "genetics.guide_result": GUIDE_ARGS,
     "surveys.question": ["change"],
+    "pages.useful": ["answer"],
     "nhsuk_assets": ["v"],
     "static": ["v"],
     "oruk.services": [*ORUK_LIST_ARGS, *ORUK_SERVICE_ARGS],

@@ -20,7 +20,7 @@ from alliance.backoffice.content_forms import ApproveForm, PageEditForm, Schedul
 from alliance.backoffice.forms import EmptyForm
 from alliance.backoffice.views import bp
 from alliance.extensions import db
-from alliance.pages import markdown, services, workflow
+from alliance.pages import markdown, services, usefulness, workflow
 from alliance.pages.models import Page, PageRevision
 from alliance.pages.presenters import page_view
 from alliance.uploads import accepts_upload
@@ -358,6 +358,26 @@ def content_translations():
 def content_overdue():
     return render_template(
         "backoffice/content_overdue.html", rows=services.overdue_pages(db.session, date.today())
+    )
+
+
+USEFULNESS_PERIODS = {"7": 7, "30": 30, "365": 365}
+
+
+@bp.get("/content/usefulness")
+@auth.requires("content.edit")
+def content_usefulness():
+    """The public's "Is this page useful?" answers per page and language over a chosen period."""
+    period = request.args.get("days", "30")
+    days = USEFULNESS_PERIODS.get(period, 30)
+    today = datetime.now(UTC).date()
+    since = date.fromordinal(today.toordinal() - days + 1)
+    return render_template(
+        "backoffice/content_usefulness.html",
+        rows=usefulness.totals(db.session, since, today),
+        days=days,
+        periods=USEFULNESS_PERIODS,
+        since=since,
     )
 
 

@@ -119,9 +119,23 @@ def miles_text(miles: float | None) -> str:
     return _("%(miles)s miles away", miles=format_decimal(round(miles, 1), format="#,##0.0"))
 
 
+# Languages the directory lists that CLDR has no names for.
+NOT_IN_CLDR = {"bfi": _l("British Sign Language")}
+# Phone descriptions most services use, translated; any other description is shown as written (English).
+PHONE_DESCRIPTIONS = {"main number": _l("Main number")}
+
+
 def language_name(code: str, fallback: str) -> str:
     """A language's name in the reader's language, from CLDR where it knows the code."""
+    if code in NOT_IN_CLDR:
+        return str(NOT_IN_CLDR[code])
     return _language_name(str(get_locale()), code, fallback)
+
+
+def phone_description(text: str) -> tuple[str, bool]:
+    """A phone number's description and whether it is in the reader's language (False: English shown)."""
+    known = PHONE_DESCRIPTIONS.get(text.strip().lower())
+    return (str(known), True) if known is not None else (text, False)
 
 
 @lru_cache(maxsize=4096)
@@ -440,7 +454,10 @@ def service_view(session, service, lang: str) -> dict:
             for s in schedules_seen
         ],
         "locations": locations,
-        "phones": service.phones,
+        "phones": [
+            {"number": p.number, "description": phone_description(p.description or "")}
+            for p in service.phones
+        ],
         "contacts": [c for c in service.contacts if c.name or c.title],
         "languages": _list(
             [language_name(lang_.code or "", lang_.name or "") for lang_ in service.languages]

@@ -1,7 +1,8 @@
 """'Should I ask about genetic testing?': the questions, the answers carried between them, the advice.
 
-Nothing here is stored: the answers travel in the query string from one question to the next, and
-the result only ever suggests talking to a GP or the care team. It never says whether someone is
+Nothing here is stored: the answers travel in hidden fields of POST forms from one question to the
+next, never in an address (so they stay out of browser history and server logs), and the result only
+ever suggests talking to a GP or the care team. It never says whether someone is
 eligible for a test: only a clinician can decide that.
 """
 

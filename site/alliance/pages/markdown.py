@@ -80,13 +80,23 @@ def _render_inset(self, tokens, idx, options, env):
     return "</div>\n"
 
 
+def _heading_level_here(tokens, idx) -> int:
+    """The level for a heading at tokens[idx]: one below the section it sits in (the page's h1 is the
+    title, so 2 before any heading), so headings never skip a level (axe "heading-order")."""
+    for token in reversed(tokens[:idx]):
+        if token.type == "heading_open" and token.tag in ("h2", "h3", "h4", "h5"):
+            return min(int(token.tag[1]) + 1, 6)
+    return 2
+
+
 def _render_warning(self, tokens, idx, options, env):
     if tokens[idx].nesting == 1:
         heading = escape(_container_heading(tokens[idx].info, "warning") or _("Important"))
         hidden = escape(_("Important:"))
+        level = _heading_level_here(tokens, idx)
         return (
-            '<div class="nhsuk-warning-callout"><h3 class="nhsuk-warning-callout__label">'
-            f'<span role="text"><span class="nhsuk-u-visually-hidden">{hidden} </span>{heading}</span></h3>\n'
+            f'<div class="nhsuk-warning-callout"><h{level} class="nhsuk-warning-callout__label">'
+            f'<span><span class="nhsuk-u-visually-hidden">{hidden} </span>{heading}</span></h{level}>\n'
         )
     return "</div>\n"
 
@@ -106,7 +116,7 @@ def _render_care(self, tokens, idx, options, env):
     return (
         f'<div class="nhsuk-card nhsuk-card--care nhsuk-card--care--{variant}">'
         '<div class="nhsuk-card__heading-container">'
-        f'<h2 class="nhsuk-card__heading"><span role="text"><span class="nhsuk-u-visually-hidden">'
+        f'<h2 class="nhsuk-card__heading"><span><span class="nhsuk-u-visually-hidden">'
         f"{escape(hidden)}: </span>{escape(heading.strip())}</span></h2>"
         '<span class="nhsuk-card--care__arrow" aria-hidden="true"></span></div>'
         '<div class="nhsuk-card__content">\n'
@@ -321,3 +331,25 @@ def readable_text(text: str) -> str:
         if words:
             sentences.append(words if words[-1] in ".!?" else words.rstrip(":;,") + ".")
     return " ".join(sentences)
+
+
+# A page with at least this many sections gets a contents list at the top.
+CONTENTS_FROM_SECTIONS = 4
+_SECTION = re.compile(r"<h2>(.*?)</h2>", re.DOTALL)
+
+
+def with_contents(body: Markup) -> tuple[Markup, list[dict[str, str]]]:
+    """The body with an id on each section heading (a plain <h2>), and the contents list's items when the
+    page is long enough to need one (none otherwise)."""
+    items: list[dict[str, str]] = []
+
+    def number(match: re.Match) -> str:
+        anchor = f"section-{len(items) + 1}"
+        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+        items.append({"href": f"#{anchor}", "text": text})
+        return f'<h2 id="{anchor}">{match.group(1)}</h2>'
+
+    numbered = _SECTION.sub(number, str(body))
+    if len(items) < CONTENTS_FROM_SECTIONS:
+        return body, []
+    return Markup(numbered), items

@@ -87,3 +87,19 @@ class PageRevision(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(120))
     reviewed_at: Mapped[datetime | None]
     reviewed_english: Mapped[str | None] = mapped_column(String(12))
+
+
+class PageUsefulness(Base):
+    """How many people answered "Is this page useful?" yes and no, per page, language and day.
+
+    Only counts: nothing about the person is kept. Rows are added to with one atomic statement
+    (pages/usefulness.py), so answers arriving at once on several workers or nodes are all counted.
+    """
+
+    __tablename__ = "page_usefulness"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(12), primary_key=True)
+    yes: Mapped[int] = mapped_column(default=0)
+    no: Mapped[int] = mapped_column(default=0)

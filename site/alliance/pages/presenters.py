@@ -99,8 +99,10 @@ def page_view(page) -> dict:
         breadcrumbs.append(
             {"href": url_for("pages.page", slug=hub), "text": str(SECTION_LABELS[page.section])}
         )
+    body, contents = markdown.with_contents(markdown.render(page.body, reader.code))
     return {
-        "body": markdown.render(page.body, reader.code),
+        "body": body,
+        "contents": contents,
         "breadcrumbs": breadcrumbs,
         "text_lang": text_language.html_lang,
         "text_dir": text_language.direction,

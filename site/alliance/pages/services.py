@@ -622,3 +622,29 @@ def translation_status(session: Session, languages: list[str]) -> list[dict]:
             status = "out-of-date" if outdated else "current"
             rows.append({"slug": slug, "lang": lang, "status": status, "review_status": review})
     return rows
+
+
+@dataclass(frozen=True)
+class RelatedPage:
+    slug: str
+    title: str
+    lang: str  # the language the title is in: the reader's, or English where there is no translation
+
+
+def related_pages(session: Session, slug: str, lang: str, limit: int = 4) -> list[RelatedPage]:
+    """Other published pages in the same section as `slug` (in section order, Easy Read versions left
+    out), titled in `lang` where translated and in English otherwise."""
+    section = session.scalar(select(Page.section).where(Page.slug == slug))
+    if not section:
+        return []
+    rows = session.execute(
+        published_select(Page, PageRevision)
+        .where(Page.section == section, Page.slug != slug, Page.standard_slug.is_(None))
+        .where(PageLocale.lang.in_({lang, "en"}))
+        .order_by(Page.order, Page.slug)
+    ).all()
+    titles: dict[str, RelatedPage] = {}
+    for page, revision in rows:
+        if page.slug not in titles or revision.lang == lang:
+            titles[page.slug] = RelatedPage(page.slug, revision.title, revision.lang)
+    return list(titles.values())[:limit]

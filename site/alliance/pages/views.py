@@ -3,11 +3,11 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from alliance import i18n
-from alliance.cache import cacheable, cached_page
+from alliance.cache import cacheable, cached_page, never_stored
 from alliance.database import utcnow
-from alliance.extensions import db
+from alliance.extensions import db, limiter
 from alliance.hosts import external_url
-from alliance.pages import presenters, search, services
+from alliance.pages import forms, presenters, search, services, usefulness
 from alliance.pagination import page_number
 from alliance.search import index
 from alliance.search import site as site_search
@@ -84,9 +84,39 @@ def page(slug: str):
         found = services.get_page(db.session, slug, lang)
         if found is None:
             abort(404)
-        return render_template("pages/page.html", page=found, view=presenters.page_view(found)), 200
+        related = services.related_pages(db.session, found.slug, lang)
+        view = presenters.page_view(found)
+        return render_template("pages/page.html", page=found, view=view, related=related), 200
 
     return cached_page(version, render)
+
+
+def _published_or_404(slug: str):
+    found = services.get_page(db.session, slug, i18n.current().code)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/<lang>/<slug>/useful", methods=["GET", "POST"], endpoint="useful")
+@limiter.limit("20 per minute", methods=["POST"])
+@never_stored
+def useful(slug: str):
+    """The content page's "Is this page useful?" buttons lead here (a GET, so the cached page needs no
+    token); sending the answer is a POST with a CSRF token, and only adds one to a daily count."""
+    found = _published_or_404(slug)
+    chosen = request.args.get("answer")
+    form = forms.UsefulForm(answer=chosen if chosen in usefulness.ANSWERS else None)
+    if form.validate_on_submit():
+        usefulness.record(db.session, found.slug, i18n.current().code, form.answer.data, utcnow().date())
+        db.session.commit()
+        return redirect(url_for("pages.useful_sent", slug=found.slug), code=303)
+    return render_template("pages/useful.html", page=found, form=form)
+
+
+@bp.get("/<lang>/<slug>/useful/sent", endpoint="useful_sent")
+def useful_sent(slug: str):
+    return render_template("pages/useful_sent.html", page=_published_or_404(slug))
 
 
 # Each service appears in every language with every other as an alternate: a part holds this many.

@@ -38,6 +38,12 @@ def _one(form: Form, name: str) -> str:
     return clean_text(values[0] if isinstance(values, list) else values)
 
 
+def _asked(question: QuestionView) -> str:
+    """The question as an error message names it (the NHS design system: say what to answer)."""
+    text = " ".join(question.text.split())
+    return text if len(text) <= 120 else text[:117].rstrip() + "..."
+
+
 def _blank(question: QuestionView, message: str) -> Result:
     """No answer: an error only when the question must be answered."""
     return None, (message if question.required else None)
@@ -46,7 +52,7 @@ def _blank(question: QuestionView, message: str) -> Result:
 def _choose_one(question: QuestionView, form: Form, choices: list[str]) -> Result:
     value = _one(form, question.key)
     if not value:
-        return _blank(question, str(_l("Select an answer")))
+        return _blank(question, str(_l("Select an answer to “%(question)s”", question=_asked(question))))
     if value not in choices:
         return None, str(_l("Select an answer from the list"))
     return value, None
@@ -68,7 +74,9 @@ def _yes_no(question: QuestionView, form: Form) -> Result:
 def _multiple(question: QuestionView, form: Form) -> Result:
     values = [clean_text(v) for v in form.get(question.key, [])]
     if not values:
-        return _blank(question, str(_l("Select at least one answer")))
+        return _blank(
+            question, str(_l("Select at least one answer to “%(question)s”", question=_asked(question)))
+        )
     option_keys = [option.key for option in question.options]
     if any(value not in option_keys for value in values):
         return None, str(_l("Select answers from the list"))
@@ -79,7 +87,7 @@ def _text(question: QuestionView, form: Form) -> Result:
     value = _one(form, question.key)
     limit = question.max_length or DEFAULT_SHORT_TEXT
     if not value.strip():
-        return _blank(question, str(_l("Enter your answer")))
+        return _blank(question, str(_l("Enter your answer to “%(question)s”", question=_asked(question))))
     if len(value) > limit:
         return value, str(_l("Your answer must be %(max)s characters or fewer", max=limit))
     return value, None
@@ -88,7 +96,7 @@ def _text(question: QuestionView, form: Form) -> Result:
 def _number(question: QuestionView, form: Form) -> Result:
     value = _one(form, question.key).strip()
     if not value:
-        return _blank(question, str(_l("Enter a number")))
+        return _blank(question, str(_l("Enter a number for “%(question)s”", question=_asked(question))))
     if not re.fullmatch(r"[0-9]{1,9}", value):
         return value, str(_l("Enter a whole number, like 3"))
     low, high = question.min_value, question.max_value
@@ -105,7 +113,7 @@ def _date(question: QuestionView, form: Form) -> Result:
     except DateError as error:
         return None, str(error.message)
     if value is None:
-        return _blank(question, str(_l("Enter a date")))
+        return _blank(question, str(_l("Enter a date for “%(question)s”", question=_asked(question))))
     return value.isoformat(), None
 
 
@@ -123,7 +131,9 @@ def _ranking(question: QuestionView, form: Form) -> Result:
     option_keys = [option.key for option in question.options]
     ranks = {option: _one(form, f"{question.key}[{option}]").strip() for option in option_keys}
     if not any(ranks.values()):
-        return _blank(question, str(_l("Put every item in order")))
+        return _blank(
+            question, str(_l("Put every item in order for “%(question)s”", question=_asked(question)))
+        )
     allowed = {str(n) for n in range(1, len(option_keys) + 1)}
     if not all(rank in allowed for rank in ranks.values()):
         return None, str(_l("Put every item in order"))

@@ -76,6 +76,7 @@ def summary_item(trial) -> dict:
         "starts_at": _years(trial.min_age)
         if trial.min_age is not None and trial.min_age > services.TYA_MIN
         else None,
+        "for_young_people": services.made_for_young_people(trial),
     }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from alliance import datafiles
@@ -17,6 +17,8 @@ from alliance.trials.parsing import OPEN_STATUSES, RECRUITING_NOW, Area, RecordE
 from alliance.trials.search import trials_changed
 
 TYA_MIN, TYA_MAX = 16, 24
+# A trial made for teenagers and young adults (rather than open to them among all adults) stops at this age.
+TYA_MADE_FOR_MAX_AGE = 30
 MAX_ID = 2**31 - 1  # the largest INTEGER id PostgreSQL can hold
 
 
@@ -384,9 +386,24 @@ def _overlaps(low: float, high: float):
     )
 
 
+def made_for_young_people(trial: Trial) -> bool:
+    """Whether a trial is made for teenagers and young adults: its ages reach 16 to 24 and stop by 30."""
+    return (
+        trial.max_age is not None
+        and trial.max_age >= TYA_MIN
+        and trial.max_age <= TYA_MADE_FOR_MAX_AGE
+        and (trial.min_age is None or trial.min_age < TYA_MAX + 1)
+    )
+
+
 def find_trials(session: Session, filters: Filters, page: int = 1, per_page: int = 10) -> Results:
-    """Open trials with a local site matching the filters, most recently updated first."""
+    """Open trials with a local site matching the filters, most recently updated first; asked for
+    teenagers and young adults, the trials made for them come first."""
     where = _listed(filters)
+    order = [Trial.last_updated.desc().nulls_last(), Trial.id]
+    if filters.tya:
+        made_for = and_(Trial.max_age.is_not(None), Trial.max_age <= TYA_MADE_FOR_MAX_AGE)
+        order.insert(0, case((made_for, 0), else_=1))
     total = session.scalar(select(func.count()).select_from(Trial).where(where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
@@ -394,7 +411,7 @@ def find_trials(session: Session, filters: Filters, page: int = 1, per_page: int
         select(Trial)
         .where(where)
         .options(selectinload(Trial.sites))
-        .order_by(Trial.last_updated.desc().nulls_last(), Trial.id)
+        .order_by(*order)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

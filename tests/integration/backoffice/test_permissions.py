@@ -64,6 +64,7 @@ def test_the_walk_covers_the_routes_that_matter(app):
         "backoffice.translation_review_page",
         "backoffice.translation_review_survey",
         "backoffice.translation_review_directory",
+        "backoffice.content_usefulness",
     } <= endpoints
 
 

@@ -185,3 +185,35 @@ def test_ages_under_2_are_shown_in_months(client, session, seeded_trials):
     assert "Ages 18 months to 15" in main
     assert "1.5" not in main
     assert "18 miesięcy" in main_of(client.get(f"/pl/clinical-trials/trial/{trial_id(session, 6)}"))
+
+
+def test_the_young_people_page_lists_trials_made_for_them_first_and_its_links_before_the_list(
+    client, session
+):
+    from datetime import date
+
+    from alliance.trials.models import Trial, TrialSite
+
+    def trial(registry_id: str, low: float | None, high: float | None, updated: date) -> None:
+        found = Trial(
+            registry_id=registry_id,
+            title=f"Trial {registry_id}",
+            overall_status="RECRUITING",
+            min_age=low,
+            max_age=high,
+            last_updated=updated,
+            source="test",
+        )
+        found.sites.append(TrialSite(hospital="Hospital", locality="sheffield", status="RECRUITING"))
+        session.add(found)
+
+    trial("ADULTS", 18, None, date(2026, 12, 1))
+    trial("YOUNG", 16, 30, date(2025, 1, 1))
+    trial("TEENS", 12, 25, date(2024, 1, 1))
+    session.commit()
+    html = client.get("/en/clinical-trials/young-people").get_data(as_text=True)
+    order = [html.index(f"Trial {name}") for name in ("YOUNG", "TEENS", "ADULTS")]
+    assert order == sorted(order)
+    assert html.count("Made for teenagers and young adults") == 2
+    assert html.index("Filter these trials by cancer type or place") < order[0]
+    assert html.index("What a clinical trial is") < order[0]

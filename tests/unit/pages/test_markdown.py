@@ -38,7 +38,7 @@ def test_page_links_point_at_the_page_in_the_readers_language(app):
     ("source", "expected"),
     [
         ("::: inset\nNote\n:::", 'class="nhsuk-inset-text"'),
-        ("::: warning Take care\nNote\n:::", "Take care</span></h3>"),
+        ("## Section\n\n::: warning Take care\nNote\n:::", "Take care</span></h3>"),
         ("::: care non-urgent See a GP if:\n- x\n:::", "nhsuk-card--care--non-urgent"),
         ("::: care urgent Ask for an urgent GP appointment if:\n- x\n:::", "nhsuk-card--care--urgent"),
         ("::: care emergency Call 999 if:\n- x\n:::", "nhsuk-card--care--emergency"),
@@ -126,3 +126,15 @@ def test_picture_alt_text_is_not_counted_in_readability_or_search_text():
     source = "![A drawing of the bowel and the large intestine](icon:bowel) Poo goes here."
     assert readable_text(source) == "Poo goes here."
     assert plain_text(source) == "Poo goes here."
+
+
+def test_a_warning_callout_heading_never_skips_a_level(en):
+    first = str(render("::: warning Take care\nNote\n:::", "en"))
+    assert '<h2 class="nhsuk-warning-callout__label">' in first
+    under_h3 = str(render("## A\n\n### B\n\n::: warning Take care\nNote\n:::", "en"))
+    assert '<h4 class="nhsuk-warning-callout__label">' in under_h3
+
+
+def test_content_headings_carry_no_role_text(en):
+    html = str(render("::: warning Take care\nNote\n:::\n\n::: care urgent Call if:\n- x\n:::", "en"))
+    assert 'role="text"' not in html

@@ -57,7 +57,7 @@ def test_the_first_page_with_a_required_answer_missing_is_found():
     ("question", "form", "expected"),
     [
         (WHO, {"who": ["patient"]}, ("patient", None)),
-        (WHO, {}, (None, "Select an answer")),
+        (WHO, {}, (None, "Select an answer to “who”")),
         (WHO, {"who": ["x"]}, (None, "Select an answer from the list")),
         (RATING, {"rating": ["5"]}, ("5", None)),
         (RATING, {"rating": ["6"]}, (None, "Select an answer from the list")),
@@ -75,7 +75,7 @@ def test_the_first_page_with_a_required_answer_missing_is_found():
             {"d[day]": ["1"], "d[month]": ["1"], "d[year]": ["99"]},
             (None, "Enter the year as four digits, like 2026"),
         ),
-        (q("d", "date", 1, True), {}, (None, "Enter a date")),
+        (q("d", "date", 1, True), {}, (None, "Enter a date for “d”")),
     ],
 )
 def test_each_kind_of_answer_is_checked(question, form, expected):
@@ -98,7 +98,7 @@ def test_a_ranking_is_kept_in_order_and_needs_every_item_once():
 def test_multiple_choice_keeps_each_choice_once():
     many = q("m", "multiple", 1, True, options=[OptionView("a", "A"), OptionView("b", "B", True)])
     assert validate_question(many, {"m": ["a", "a", "b"]}) == (["a", "b"], None)
-    assert validate_question(many, {"m": []}) == (None, "Select at least one answer")
+    assert validate_question(many, {"m": []}) == (None, "Select at least one answer to “m”")
 
 
 def test_equality_answers_keep_only_known_answers_to_known_questions():
@@ -131,3 +131,10 @@ def test_a_ranking_is_stored_as_one_row_per_option_with_its_place_and_other_text
     many = q("m", "multiple", 1, options=[OptionView("a", "A"), OptionView("x", "Other", is_other=True)])
     rows = answer_rows(many, ["a", "x"], {"m.other": "a bus pass"})
     assert [(row.option_key, row.value) for row in rows] == [("a", ""), ("x", "a bus pass")]
+
+
+def test_an_error_for_a_question_left_unanswered_names_the_question():
+    asked = QuestionView(
+        key="ease", kind="single", required=True, page=1, text="How easy was it to get an appointment?"
+    )
+    assert validate_question(asked, {})[1] == "Select an answer to “How easy was it to get an appointment?”"

@@ -6,16 +6,16 @@
 - page_revisions.clinical_signoff_by_id: the staff user who signed a revision off clinically.
 - genetic_tests.quoted_from: whose published copy of the directory a quotation was checked against.
 
-Revision ID: 0019_clinical
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_clinical"
-down_revision = "0019_xliff"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """What partners publish fits: ORUK 3.0 sets no length on its text fields, so neither do we; and a
 service's languages keep their curated order.
 
-Revision ID: 0019_orukimport
-Revises: 0018
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_orukimport"
-down_revision = "0019_clinical"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

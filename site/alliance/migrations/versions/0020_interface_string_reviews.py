@@ -3,16 +3,16 @@
 Approvals, flags and translations an agency's file proposed, kept in the database so every node of a
 server sees them.
 
-Revision ID: 0019_xliff
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_xliff"
-down_revision = "0019_review"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 Page revisions, survey languages and directory translations record the review; survey languages and
 directory translations also keep the comment when a reviewer sends a translation back.
 
-Revision ID: 0019_review
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_review"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None

@@ -1,15 +1,15 @@
 """The people's panel: members (erased when they leave) and their equality answers, kept apart.
 
-Revision ID: 0019_panel
-Revises: 0019_bulletin
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_panel"
-down_revision = "0019_bulletin"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """E-bulletin subscribers: double opt-in, topics and language, one-click unsubscribe.
 
-Revision ID: 0019_bulletin
-Revises: 0019_events
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_bulletin"
-down_revision = "0019_events"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """Events with registration and a waiting list; outbox messages may carry list headers and text
 attachments (an iCalendar invitation).
 
-Revision ID: 0019_events
-Revises: 0018
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_events"
-down_revision = "0019_orukimport"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
