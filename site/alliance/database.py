@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, String, Text, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -23,6 +23,20 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def _compare_type(context, _inspected_column, _metadata_column, inspected_type, metadata_type):
+    """Alembic's type comparison, except that on SQLite a VARCHAR(n) and a TEXT column are the same: SQLite
+    gives both TEXT affinity and enforces no length, and its migrations leave them as they are rather than
+    copy whole tables (which would cascade deletes). None: compare as Alembic does."""
+    if (
+        context.dialect.name == "sqlite"
+        and isinstance(inspected_type, String)
+        and isinstance(metadata_type, String)
+        and (isinstance(inspected_type, Text) or isinstance(metadata_type, Text))
+    ):
+        return False
+    return None
 
 
 class Base(DeclarativeBase):
@@ -128,7 +142,7 @@ class Database:
         import alliance.models  # noqa: F401  (registers every table on Base.metadata)
 
         with self.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": _compare_type})
             return compare_metadata(context, Base.metadata)
 
     def current_revision(self) -> str | None:

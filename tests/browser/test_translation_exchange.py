@@ -42,7 +42,8 @@ def test_a_reviewer_exports_urdu_imports_the_agency_file_and_approves_a_string(
     sign_in_with_a_code(page, live_server, *reviewer)
     page.goto(f"{live_server}/backoffice/translations")
     check_accessibility("translation review languages")
-    page.get_by_role("link", name="Export or import Urdu").click()
+    page.get_by_role("link", name="Urdu", exact=True).click()
+    page.get_by_role("link", name="Send work to a translation agency, or bring it back (XLIFF or PO)").click()
     expect(page.get_by_role("heading", name="Translation agency files")).to_be_visible()
     check_accessibility("exchange page")
 

@@ -23,6 +23,8 @@ SAMPLE_VALUES = {
     "fmt": "csv",
     "reference": "ABCDEFGH",
     "part": "1",
+    "event_id": "1",
+    "key": "0000000000000000",
 }
 
 

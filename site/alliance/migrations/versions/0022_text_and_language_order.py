@@ -1,5 +1,6 @@
-"""What partners publish fits: ORUK 3.0 sets no length on its text fields, so neither do we; and a
-service's languages keep their curated order.
+"""ORUK text fields without length limits, and a service's languages in their curated order.
+
+What partners publish fits: ORUK 3.0 sets no length on its text fields, so neither do we.
 
 Revision ID: 0022
 Revises: 0021

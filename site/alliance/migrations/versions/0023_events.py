@@ -1,5 +1,6 @@
-"""Events with registration and a waiting list; outbox messages may carry list headers and text
-attachments (an iCalendar invitation).
+"""Events with registration and a waiting list; outbox messages with list headers and attachments.
+
+An outbox message may carry list headers and small text attachments (an iCalendar invitation).
 
 Revision ID: 0023
 Revises: 0022
