@@ -2,8 +2,9 @@
 
 The routes come from the app's route list, so a new POST route is checked here without anyone
 remembering to add it. The only routes whose views see a tokenless POST are the survey answering
-pages and the erase form, which re-show the page with what was typed and store nothing; they are
-listed below.
+pages and the erase form, which re-show the page with what was typed and store nothing, and the
+e-bulletin's one-click unsubscribe (RFC 8058: a mail program posts it with no form of ours; the signed
+token in its URL is the proof); they are listed below.
 """
 
 import re
@@ -22,6 +23,8 @@ ARGUMENT = re.compile(r"<(?:([a-z]+):)?([a-z_]+)>")
 
 # Views that check the token themselves before they run (surveys.views.reshows_on_expired_token).
 RESHOW_ON_A_BAD_TOKEN = {"surveys.question", "surveys.about_you", "surveys.check", "surveys.erase"}
+# RFC 8058 one-click unsubscribe: the token in the URL authorises it, and a wrong one changes nothing.
+ONE_CLICK = {"bulletin.unsubscribe"}
 # Blueprints with no CSRF check at all: the ORUK API (read only, no cookies, no POST routes).
 EXEMPT_BLUEPRINTS = {"oruk"}
 TIMED_OUT = "This form timed out. Check your answers and send them again."
@@ -50,7 +53,7 @@ def stored(session) -> tuple:
 
 def test_the_only_csrf_exemptions_are_the_documented_ones(app):
     exempt_views = {view.rsplit(".", 1)[1] for view in csrf._exempt_views}
-    assert exempt_views == {endpoint.split(".")[1] for endpoint in RESHOW_ON_A_BAD_TOKEN}
+    assert exempt_views == {endpoint.split(".")[1] for endpoint in RESHOW_ON_A_BAD_TOKEN | ONE_CLICK}
     assert {getattr(bp, "name", bp) for bp in csrf._exempt_blueprints} == EXEMPT_BLUEPRINTS
     assert not [
         endpoint for endpoint, _url in post_routes(app) if endpoint.split(".")[0] in EXEMPT_BLUEPRINTS
@@ -79,6 +82,9 @@ def test_every_post_route_refuses_a_post_without_a_token(app, session, client, s
         if endpoint == "surveys.erase":
             # The erase form is re-shown with what was typed, refused.
             assert response.status_code == 400 and "AAAA-2222" in body, url
+        elif endpoint in ONE_CLICK:
+            # No such subscriber: the same page as a real unsubscribe, and nothing changes.
+            assert response.status_code == 200, (url, response.status_code)
         elif endpoint in RESHOW_ON_A_BAD_TOKEN:
             assert response.status_code in (200, 400), (url, response.status_code)
             assert TIMED_OUT in body.replace("&#39;", "'"), url
