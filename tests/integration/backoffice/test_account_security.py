@@ -226,7 +226,7 @@ def test_an_unknown_email_box_entry_is_kept_only_as_a_keyed_hash(app, client, se
     response = submit(client, "/backoffice/sign-in", {"email": typed, "password": "anything at all"})
     assert response.status_code == 200
     session.expire_all()
-    events = session.scalars(select(AuditEvent)).all()
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [event.action for event in events] == ["sign-in.failure"]
     stored = " ".join(f"{e.actor_email} {e.target} {e.detail}" for e in events).lower()
     stored += " ".join(session.scalars(select(LoginFailure.key)))

@@ -218,7 +218,9 @@ def test_a_scheduled_publish_with_a_date_that_is_not_one_is_refused_and_nothing_
     assert revision.status == "approved" and revision.publish_at is None
     assert message in publisher.get(response.headers["Location"]).get_data(as_text=True)
     assert "Words that must wait." not in client.get("/example").get_data(as_text=True)
-    events = session.scalars(select(AuditEvent).where(AuditEvent.action.like("content.publish%"))).all()
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("content.publish%")).order_by(AuditEvent.id)
+    ).all()
     assert events == []
 
 

@@ -120,7 +120,9 @@ def test_json_parses_and_carries_equality_only_as_counts_without_the_permission(
 def test_every_export_is_audit_logged_without_personal_data(app, lead, session, data):
     for fmt in ("csv", "xlsx", "json"):
         lead.get(f"/backoffice/surveys/{data}/report/export.{fmt}?lang=en").get_data()
-    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "survey.export")).all()
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "survey.export").order_by(AuditEvent.id)
+    ).all()
     assert [json.loads(e.detail)["format"] for e in events] == ["csv", "xlsx", "json"]
     detail = json.loads(events[0].detail)
     assert detail == {

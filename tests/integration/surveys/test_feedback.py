@@ -246,7 +246,7 @@ def test_the_lead_writes_chooses_quotes_and_publishes_and_every_change_is_audite
         ("surveys.feedback.publish", survey),
         ("surveys.feedback.unpublish", survey),
     ]
-    detail = json.loads(session.scalars(select(AuditEvent)).first().detail)
+    detail = json.loads(session.scalars(select(AuditEvent).order_by(AuditEvent.id)).first().detail)
     assert detail == {"changed": ["en", "quotes"]}
 
 

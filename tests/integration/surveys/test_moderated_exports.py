@@ -132,7 +132,9 @@ def test_the_text_as_typed_needs_its_own_permission_and_each_raw_export_is_audit
         assert lead.get(f"/backoffice/surveys/{survey_id}/report/export.{fmt}?text=raw").status_code == 403
         text = everything_in(admin, survey_id, fmt, "?text=raw")
         assert "07700 900123" in text and "Jane Smith" in text and "car park" in text, fmt
-    raw = session.scalars(select(AuditEvent).where(AuditEvent.action == "survey.export.raw")).all()
+    raw = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "survey.export.raw").order_by(AuditEvent.id)
+    ).all()
     assert [json.loads(event.detail)["format"] for event in raw] == list(FORMATS)
     assert all(json.loads(event.detail)["text"] == "as typed" for event in raw)
     assert all(event.actor_email == "admin@example.nhs.uk" for event in raw)
