@@ -1,5 +1,6 @@
-"""The e-bulletin and people's panel pages pass axe in English and in Urdu on a phone, read in the
-reader's language, and keep the page the width of the phone."""
+"""The e-bulletin, people's panel and events pages pass axe in English and in Urdu on a phone, read in
+the reader's language, and keep the page the width of the phone. (A mistake on the panel form keeping
+what was typed is tested in tests/integration/panel.)"""
 
 from __future__ import annotations
 
@@ -23,15 +24,3 @@ def test_sign_up_pages_pass_axe_on_a_phone_in_english_and_urdu(
         if lang == "ur":
             text = page.locator("main").inner_text()
             assert "Email address" not in text and "Select all that apply" not in text, path
-
-
-def test_a_mistake_on_the_panel_form_is_shown_in_urdu_and_keeps_what_was_typed(
-    page, live_server, check_accessibility
-):
-    page.set_viewport_size(PHONE)
-    page.goto(f"{live_server}/ur/get-involved/panel")
-    page.locator("#name").fill("Amira")
-    page.locator("form button[type=submit], form .nhsuk-button").last.click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
-    assert page.locator("#name").input_value() == "Amira"
-    check_accessibility("the panel form with errors, in Urdu")
